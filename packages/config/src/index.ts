@@ -1,0 +1,9 @@
+export {
+  ConfigError,
+  loadYamlFile,
+  parseYamlText,
+  loadBrandsFile,
+  loadSourcesFile,
+  loadTeamsFile,
+  type ConfigProblem,
+} from "./load.ts";

@@ -1,0 +1,5 @@
+export { OdzewError, isRetryable, describeError, type OdzewErrorCode, type OdzewErrorOptions } from "./errors.ts";
+export { createLogger, truncate, REDACTED_PATHS, type Logger, type CreateLoggerOptions } from "./logger.ts";
+export { parseEnv, envFields, kafkaEnvShape, searchEnvShape } from "./env.ts";
+export { ShutdownManager, startHealthServer, type Component } from "./lifecycle.ts";
+export { sleep, backoffMs } from "./time.ts";

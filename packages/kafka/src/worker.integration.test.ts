@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { OdzewError } from "@odzew/core";
+import { deadLetterSchema } from "@odzew/schema";
+import { createTestPipeline, readTopic, waitFor, type TestPipeline } from "@odzew/testing";
+import { publish } from "./codec.ts";
+import { createBatchWorker, type BatchWorker } from "./worker.ts";
+
+const itemSchema = z.object({ n: z.number() });
+
+describe("batch worker on the real broker", () => {
+  let pipeline: TestPipeline;
+  const workers: BatchWorker[] = [];
+
+  beforeAll(async () => {
+    pipeline = await createTestPipeline("worker", 1);
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.stop().catch(() => undefined)));
+    await pipeline.cleanup();
+  });
+
+  const startWorker = async (groupId: string, handle: (values: number[]) => Promise<void>) => {
+    const worker = createBatchWorker({
+      kafka: pipeline.kafka,
+      producer: pipeline.producer,
+      groupId,
+      topic: pipeline.topics.mentionsRaw,
+      deadLetterTopic: pipeline.topics.mentionsDlq,
+      stage: "enrich",
+      schema: itemSchema,
+      logger: pipeline.logger,
+      async handle(messages) {
+        await handle(messages.map((message) => message.value.n));
+        return [];
+      },
+    });
+    workers.push(worker);
+    await worker.start();
+    return worker;
+  };
+
+  const committed = async (groupId: string) => {
+    const admin = pipeline.kafka.admin();
+    await admin.connect();
+    const [topic] = await admin.fetchOffsets({ groupId, topics: [pipeline.topics.mentionsRaw] });
+    await admin.disconnect();
+    return Number(topic?.partitions[0]?.offset ?? -1);
+  };
+
+  it("dead-letters what it cannot parse, with the reason and the original bytes, and keeps going", async () => {
+    await publish(pipeline.producer, pipeline.topics.mentionsRaw, [{ key: "a", value: { n: 1 } }]);
+    await pipeline.producer.send({
+      topic: pipeline.topics.mentionsRaw,
+      messages: [
+        { key: "b", value: "{this is not json" },
+        { key: "c", value: JSON.stringify({ n: "seven" }) },
+      ],
+    });
+    await publish(pipeline.producer, pipeline.topics.mentionsRaw, [{ key: "d", value: { n: 2 } }]);
+
+    const seen: number[] = [];
+    await startWorker("dlq-group", async (values) => {
+      seen.push(...values);
+    });
+    await waitFor("both valid messages", () => seen.length >= 2);
+    expect(seen).toEqual([1, 2]);
+
+    const letters = (await readTopic(pipeline.kafka, pipeline.topics.mentionsDlq, { minMessages: 2 })).map((message) =>
+      deadLetterSchema.parse(message.value),
+    );
+    expect(letters).toHaveLength(2);
+    const byKey = Object.fromEntries(letters.map((letter) => [letter.original.key, letter]));
+    expect(byKey.b?.reason.message).toMatch(/^not JSON/);
+    expect(byKey.b?.original.value).toBe("{this is not json");
+    expect(byKey.c?.reason.message).toMatch(/schema validation failed: n: /);
+    expect(byKey.c).toMatchObject({ stage: "enrich", reason: { code: "MESSAGE_INVALID" }, original: { topic: pipeline.topics.mentionsRaw } });
+    await waitFor("offsets committed past every message", async () => (await committed("dlq-group")) === 4);
+  });
+
+  it("retries a chunk after a passing failure and commits only once the work is done", async () => {
+    let calls = 0;
+    const done: number[] = [];
+    await startWorker("retry-group", async (values) => {
+      calls += 1;
+      if (calls === 1) throw new OdzewError("SEARCH_UNAVAILABLE", "engine down for a moment", { retryable: true });
+      done.push(...values);
+    });
+    await waitFor("the retried chunk", () => done.length >= 2);
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(done).toEqual([1, 2]);
+    await waitFor("offsets committed", async () => (await committed("retry-group")) === 4);
+  });
+
+  it("hands unfinished work back: a stopped worker's messages go to the next one", async () => {
+    let attempts = 0;
+    const stuck = await startWorker("handover-group", async () => {
+      attempts += 1;
+      throw new OdzewError("SEARCH_UNAVAILABLE", "engine still down", { retryable: true });
+    });
+    await waitFor("a first attempt", () => attempts >= 1);
+    await stuck.stop();
+    expect(await committed("handover-group")).toBe(-1);
+
+    const done: number[] = [];
+    await startWorker("handover-group", async (values) => {
+      done.push(...values);
+    });
+    await waitFor("the handed-over messages", () => done.length >= 2);
+    expect(done).toEqual([1, 2]);
+  });
+});

@@ -1,0 +1,235 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
+import type { z } from "zod";
+import { OdzewError, backoffMs, describeError, sleep, truncate, type Logger } from "@odzew/core";
+import { DEAD_LETTER_SCHEMA_VERSION, type DeadLetter } from "@odzew/schema";
+import { publish } from "./codec.ts";
+
+/** A consumed message that passed its schema. */
+export interface Consumed<T> {
+  key: string | null;
+  value: T;
+  partition: number;
+  offset: string;
+}
+
+/** A message the handler could not process and that retrying will not fix. */
+export interface Rejection<T> {
+  message: Consumed<T>;
+  code: string;
+  reason: string;
+}
+
+export interface BatchContext {
+  logger: Logger;
+  /** False once the worker is stopping or lost the partition; long retries should give up. */
+  shouldContinue(): boolean;
+  heartbeat(): Promise<void>;
+}
+
+export interface BatchWorkerOptions<T> {
+  kafka: Kafka;
+  /** Producer used for dead letters (and usually by the handler for its output). */
+  producer: Producer;
+  groupId: string;
+  topic: string;
+  deadLetterTopic: string;
+  stage: DeadLetter["stage"];
+  schema: z.ZodType<T>;
+  logger: Logger;
+  /** How many messages one handler call gets at most. */
+  chunkSize?: number;
+  /**
+   * Process a chunk. Resolve when its effect is durable, returning the messages to dead-letter.
+   * Throw an `OdzewError` with `retryable: true` to have the whole chunk retried with backoff.
+   * Anything else is unexpected and stops the worker.
+   */
+  handle(messages: Consumed<T>[], context: BatchContext): Promise<Rejection<T>[]>;
+  /** Called when the consumer crashed for good; services exit so that a supervisor restarts them. */
+  onCrash?(error: unknown): void;
+}
+
+export interface BatchWorker {
+  name: string;
+  /** Resolves once the consumer has joined its group and is fetching. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  ready(): boolean;
+}
+
+/**
+ * The consume → process → commit loop shared by the pipeline's workers. An offset is committed
+ * only after the handler's work for every message before it is durable, or the message is on
+ * the dead-letter topic with its reason. A message that is not JSON or fails its schema goes
+ * straight to the dead-letter topic; the worker keeps going.
+ */
+export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorker {
+  const logger = options.logger.child({ topic: options.topic, groupId: options.groupId });
+  const chunkSize = options.chunkSize ?? 500;
+  const consumer: Consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    rebalanceTimeout: 60_000,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    // Retry what kafkajs retries; after that the consumer stops and the service exits loudly.
+    retry: { retries: 8, restartOnFailure: async () => false },
+  });
+  let running = false;
+  let joined = false;
+
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    joined = false;
+    const error = event.payload.error;
+    logger.error({ err: error, restart: event.payload.restart }, `consumer crashed: ${describeError(error)}`);
+    if (!event.payload.restart) options.onCrash?.(error);
+  });
+
+  async function deadLetter(entries: { message: KafkaMessage; partition: number; code: string; reason: string }[]) {
+    if (entries.length === 0) return;
+    await publish(
+      options.producer,
+      options.deadLetterTopic,
+      entries.map(({ message, partition, code, reason }) => {
+        const letter: DeadLetter = {
+          schemaVersion: DEAD_LETTER_SCHEMA_VERSION,
+          stage: options.stage,
+          reason: { code, message: reason },
+          original: {
+            topic: options.topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString("utf8") ?? null,
+            ...payloadOf(message.value),
+          },
+          failedAt: new Date().toISOString(),
+        };
+        return { key: letter.original.key ?? `${options.topic}:${partition}:${message.offset}`, value: letter };
+      }),
+    );
+    for (const entry of entries) {
+      logger.warn(
+        { partition: entry.partition, offset: entry.message.offset, code: entry.code },
+        `dead-lettered: ${truncate(entry.reason, 300)}`,
+      );
+    }
+  }
+
+  async function processChunk(payload: EachBatchPayload, chunk: KafkaMessage[]): Promise<boolean> {
+    const { batch } = payload;
+    const valid: Consumed<T>[] = [];
+    const rawByOffset = new Map<string, KafkaMessage>();
+    const invalid: { message: KafkaMessage; partition: number; code: string; reason: string }[] = [];
+    for (const message of chunk) {
+      const parsed = decode(message, options.schema);
+      if (parsed.ok) {
+        valid.push({ key: message.key?.toString("utf8") ?? null, value: parsed.value, partition: batch.partition, offset: message.offset });
+        rawByOffset.set(message.offset, message);
+      } else {
+        invalid.push({ message, partition: batch.partition, code: "MESSAGE_INVALID", reason: parsed.reason });
+      }
+    }
+
+    const context: BatchContext = {
+      logger,
+      shouldContinue: () => running && payload.isRunning() && !payload.isStale(),
+      heartbeat: () => payload.heartbeat(),
+    };
+    let rejections: Rejection<T>[] = [];
+    for (let attempt = 1; valid.length > 0; attempt++) {
+      try {
+        rejections = await options.handle(valid, context);
+        break;
+      } catch (error) {
+        if (!(error instanceof OdzewError && error.retryable)) throw error;
+        if (!context.shouldContinue()) return false;
+        const wait = backoffMs(attempt, 500, 30_000);
+        logger.warn({ attempt, waitMs: wait, code: error.code }, `retrying chunk: ${describeError(error)}`);
+        await sleep(wait);
+        await payload.heartbeat();
+      }
+    }
+
+    await deadLetter([
+      ...invalid,
+      ...rejections.map((rejection) => ({
+        message: rawByOffset.get(rejection.message.offset) as KafkaMessage,
+        partition: batch.partition,
+        code: rejection.code,
+        reason: rejection.reason,
+      })),
+    ]);
+
+    const last = chunk[chunk.length - 1];
+    if (last) {
+      const next = (BigInt(last.offset) + 1n).toString();
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      payload.resolveOffset(last.offset);
+    }
+    return true;
+  }
+
+  return {
+    name: `worker:${options.groupId}`,
+    async start() {
+      running = true;
+      await consumer.connect();
+      await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
+      const joinedGroup = new Promise<void>((resolve) => {
+        const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+          remove();
+          resolve();
+        });
+      });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: async (payload) => {
+          const messages = payload.batch.messages;
+          for (let start = 0; start < messages.length; start += chunkSize) {
+            if (!running || !payload.isRunning() || payload.isStale()) return;
+            const done = await processChunk(payload, messages.slice(start, start + chunkSize));
+            if (!done) return;
+            await payload.heartbeat();
+          }
+        },
+      });
+      await joinedGroup;
+      logger.info("consuming");
+    },
+    async stop() {
+      running = false;
+      joined = false;
+      await consumer.disconnect();
+    },
+    ready: () => running && joined,
+  };
+}
+
+type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+function decode<T>(message: KafkaMessage, schema: z.ZodType<T>): Decoded<T> {
+  if (!message.value) return { ok: false, reason: "empty message (tombstone or null value)" };
+  let json: unknown;
+  try {
+    json = JSON.parse(message.value.toString("utf8"));
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${describeError(error)}` };
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, value: result.data };
+  const issues = result.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+    .join("; ");
+  return { ok: false, reason: `schema validation failed: ${issues}` };
+}
+
+function payloadOf(value: Buffer | null): { value: string | null; encoding: "utf8" | "base64" } {
+  if (value === null) return { value: null, encoding: "utf8" };
+  const text = value.toString("utf8");
+  return Buffer.from(text, "utf8").equals(value) ? { value: text, encoding: "utf8" } : { value: value.toString("base64"), encoding: "base64" };
+}

@@ -1,0 +1,1 @@
+export { detectLanguage, UNDETERMINED, type LanguageGuess } from "./language.ts";

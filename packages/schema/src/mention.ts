@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+
+/** The schema version written on every mention message; readers reject versions they do not know. */
+export const MENTION_SCHEMA_VERSION = 1;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, starting with a letter or digit");
+
+export const SOURCE_TYPES = [
+  "app-store",
+  "google-play",
+  "google-business",
+  "google-places",
+  "opineo",
+  "ceneo",
+  "trustpilot",
+  "feed",
+  "html",
+] as const;
+export const sourceTypeSchema = z.enum(SOURCE_TYPES);
+export type SourceType = z.infer<typeof sourceTypeSchema>;
+
+export const ratingSchema = z.object({
+  /** Normalised to 1–5. */
+  value: z.number().min(1).max(5),
+  /** What the source itself said, on its own scale. */
+  original: z.number(),
+  scaleMin: z.number(),
+  scaleMax: z.number(),
+});
+export type Rating = z.infer<typeof ratingSchema>;
+
+export const replySchema = z.object({
+  text: z.string(),
+  author: z.string().optional(),
+  publishedAt: isoDateTime.optional(),
+});
+
+export const reachSchema = z.object({
+  votes: z.number().int().nonnegative().optional(),
+  helpful: z.number().int().nonnegative().optional(),
+  followers: z.number().int().nonnegative().optional(),
+});
+
+/** A mention as a collector found it, before any enrichment. Key on Kafka: its id. */
+export const rawMentionSchema = z.object({
+  schemaVersion: z.literal(MENTION_SCHEMA_VERSION),
+  id: z.string().regex(/^[a-f0-9]{32}$/, "a mention id (32 hex characters, see mentionId())"),
+  source: z.object({ id, type: sourceTypeSchema }),
+  /** The source's own id of this mention, unique within the source. */
+  nativeId: z.string().min(1).max(512),
+  url: z.url().optional(),
+  author: z.object({ name: z.string().max(500), profileUrl: z.url().optional() }).optional(),
+  title: z.string().max(2_000).optional(),
+  text: z.string().max(100_000),
+  rating: ratingSchema.optional(),
+  /** ISO 639-1 code when the source states the language. */
+  lang: z.string().min(2).max(8).optional(),
+  publishedAt: isoDateTime,
+  collectedAt: isoDateTime,
+  reach: reachSchema.optional(),
+  reply: replySchema.optional(),
+  /** Brand ids the source instance is configured for. */
+  brandHints: z.array(id).default([]),
+});
+export type RawMention = z.infer<typeof rawMentionSchema>;
+
+export const sentimentSchema = z.object({
+  label: z.enum(["negative", "neutral", "positive"]),
+  score: z.number().min(-1).max(1),
+  model: z.string(),
+});
+
+export const brandTagSchema = z.object({
+  id,
+  /** How the brand was found: the source's configuration, or a match in the text. */
+  via: z.enum(["source", "text"]),
+  matched: z.string().optional(),
+  position: z.number().int().nonnegative().optional(),
+});
+
+/** A mention after the enricher. Sentiment is null until a sentiment model ran on it. */
+export const enrichedMentionSchema = rawMentionSchema.extend({
+  lang: z.string().min(2).max(8),
+  langConfidence: z.number().min(0).max(1),
+  sentiment: sentimentSchema.nullable(),
+  brands: z.array(brandTagSchema),
+  topics: z.array(z.string()),
+  enrichedAt: isoDateTime,
+  /** Which enrichment pipeline produced this, so a re-enrichment can be told apart. */
+  enrichment: z.object({ version: z.string() }),
+});
+export type EnrichedMention = z.infer<typeof enrichedMentionSchema>;
+
+/**
+ * A mention's id: derived from the source instance and the source's own id, so collecting,
+ * enriching or indexing the same review twice always lands on the same document.
+ */
+export function mentionId(sourceId: string, nativeId: string): string {
+  return createHash("sha256").update(sourceId).update("\u0000").update(nativeId).digest("hex").slice(0, 32);
+}

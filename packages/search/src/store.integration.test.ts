@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EnrichedMention, TeamConfig } from "@odzew/schema";
+import {
+  createTestStore,
+  dockerAvailable,
+  sampleEnrichedMention,
+  stackEnv,
+  startElasticsearch,
+  uniquePrefix,
+} from "@odzew/testing";
+import { SearchRequestError } from "./engine.ts";
+import type { MentionStore } from "./store.ts";
+
+/**
+ * One contract, every engine Odzew supports: the local OpenSearch always, Elasticsearch 8
+ * through testcontainers when a Docker engine answers.
+ */
+const docker = await dockerAvailable();
+const engines: { name: string; start(): Promise<{ url: string; stop(): Promise<unknown> }> }[] = [
+  { name: "OpenSearch (local stack)", start: async () => ({ url: stackEnv().search.url, stop: async () => undefined }) },
+];
+if (docker.available) engines.push({ name: "Elasticsearch 8 (testcontainers)", start: () => startElasticsearch() });
+else console.warn(`[search contract] Elasticsearch 8 skipped: ${docker.reason}`);
+
+const teams: TeamConfig[] = [
+  { id: "alpha", name: "Alpha", keys: [{ env: "UNUSED" }], slice: { brands: ["zuraw"] } },
+  { id: "beta", name: "Beta", keys: [{ env: "UNUSED" }], slice: { brands: ["orlen"], languages: ["en"] } },
+];
+
+const mention = (nativeId: string, overrides: Partial<EnrichedMention> = {}) =>
+  sampleEnrichedMention({ nativeId, sourceId: "contract", ...overrides });
+
+describe.each(engines)("search contract: $name", ({ start }) => {
+  let engineUrl: { url: string; stop(): Promise<unknown> };
+  let store: MentionStore;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    engineUrl = await start();
+    const created = await createTestStore(uniquePrefix("search"), teams, { ...stackEnv().search, url: engineUrl.url });
+    store = created.store;
+    cleanup = created.cleanup;
+  }, 240_000);
+
+  afterAll(async () => {
+    await cleanup?.();
+    await engineUrl?.stop();
+  });
+
+  it("keeps one document per mention however often it is upserted, and merges updates", async () => {
+    const first = mention("dup-1", { text: "Pierwsza wersja opinii" });
+    expect((await store.upsert([first])).indexed).toEqual([first.id]);
+    const again = await store.upsert([first, { ...first, text: "Poprawiona wersja opinii" }]);
+    expect(again.rejected).toEqual([]);
+    await store.refresh();
+    const page = await store.search(store.names.all, { q: "opinii" });
+    expect(page.items.filter((item) => item.id === first.id)).toHaveLength(1);
+    expect(page.items.find((item) => item.id === first.id)?.text).toBe("Poprawiona wersja opinii");
+  });
+
+  it("finds Polish inflected forms: a search for 'dostawa' finds 'dostawy' and 'dostawą'", async () => {
+    const forms = [
+      mention("pl-1", { text: "Czas dostawy był bardzo długi." }),
+      mention("pl-2", { text: "Jestem zadowolony z dostawą kurierską." }),
+      mention("pl-3", { text: "Zamówienie przyszło bez problemu, polecam." }),
+    ];
+    await store.upsert(forms);
+    await store.refresh();
+    const ids = (await store.search(store.names.all, { q: "dostawa" })).items.map((item) => item.id);
+    expect(ids).toEqual(expect.arrayContaining([forms[0]!.id, forms[1]!.id]));
+    expect(ids).not.toContain(forms[2]!.id);
+  });
+
+  it("confines each team to its slice, whatever it asks for", async () => {
+    const ours = mention("slice-ours", { text: "Kanarek zespołu alfa" });
+    const canary = mention("slice-canary", {
+      text: "Kanarek zespołu beta",
+      lang: "en",
+      brands: [{ id: "orlen", via: "source" }],
+    });
+    await store.upsert([ours, canary]);
+    await store.refresh();
+    const alpha = await store.searchTeam("alpha", { q: "kanarek" });
+    expect(alpha.items.map((item) => item.id)).toEqual([ours.id]);
+    expect((await store.searchTeam("alpha", { brand: "orlen" })).total).toBe(0);
+    expect((await store.searchTeam("alpha", { lang: "en" })).total).toBe(0);
+    const beta = await store.searchTeam("beta", { size: 100 });
+    expect(beta.items.map((item) => item.id)).toEqual([canary.id]);
+  });
+
+  it("pages through results with a cursor, each mention once", async () => {
+    const many = Array.from({ length: 7 }, (_, index) =>
+      mention(`page-${index}`, { text: `Stronicowanie numer ${index}`, publishedAt: `2026-10-0${index + 1}T08:00:00.000Z` }),
+    );
+    await store.upsert(many);
+    await store.refresh();
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await store.search(store.names.all, { q: "stronicowanie", size: 3, after });
+      seen.push(...page.items.map((item) => item.id));
+      after = page.next;
+    } while (after);
+    expect(seen.sort()).toEqual(many.map((item) => item.id).sort());
+    await expect(store.search(store.names.all, { after: "not-a-cursor" })).rejects.toThrow(/invalid cursor/);
+  });
+
+  it("rejects a document that breaks the mapping for good, with the engine's reason", async () => {
+    const broken = { ...mention("broken-1"), unexpectedField: "x" } as EnrichedMention;
+    const outcome = await store.upsert([broken, mention("fine-1")]);
+    expect(outcome.indexed).toHaveLength(1);
+    expect(outcome.rejected).toHaveLength(1);
+    expect(outcome.rejected[0]).toMatchObject({ id: broken.id, status: 400 });
+    expect(outcome.rejected[0]?.reason).toMatch(/strict_dynamic_mapping_exception/);
+  });
+
+  it("reports items refused by a blocked index as retryable, not rejected", async () => {
+    const blocked = mention("blocked-1", { publishedAt: "2025-01-15T10:00:00.000Z" });
+    await store.upsert([blocked]);
+    const index = store.names.indexFor(blocked.publishedAt);
+    await store.engine.request("PUT", `/${index}/_settings`, { "index.blocks.read_only_allow_delete": true });
+    try {
+      const outcome = await store.upsert([{ ...blocked, text: "Zmieniona treść" }]);
+      expect(outcome.indexed).toEqual([]);
+      expect(outcome.retryable).toHaveLength(1);
+      expect(outcome.retryable[0]?.status).toBe(429);
+    } finally {
+      await store.engine.request("PUT", `/${index}/_settings`, { "index.blocks.read_only_allow_delete": null });
+    }
+  });
+
+  it("installs its setup again without harm and drops the alias of a removed team", async () => {
+    await store.setup({ teams: [teams[0]!] });
+    const aliases = await store.engine.request<Record<string, { aliases: Record<string, unknown> }>>(
+      "GET",
+      `/${store.names.pattern}/_alias`,
+    );
+    const names = new Set(Object.values(aliases).flatMap((entry) => Object.keys(entry.aliases)));
+    expect(names.has(store.names.teamAlias("alpha"))).toBe(true);
+    expect(names.has(store.names.teamAlias("beta"))).toBe(false);
+    await expect(store.searchTeam("beta", {})).resolves.toEqual({ total: 0, items: [] });
+    await store.setup({ teams });
+  });
+
+  it("classifies an unreachable engine as retryable", async () => {
+    const error = await store.engine.request("GET", "/definitely-missing-index/_doc/1").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SearchRequestError);
+    expect((error as SearchRequestError).status).toBe(404);
+    expect((error as SearchRequestError).retryable).toBe(false);
+  });
+});

@@ -1,0 +1,255 @@
+import { OdzewError, type Logger } from "@odzew/core";
+import type { EnrichedMention, TeamConfig } from "@odzew/schema";
+import { SearchRequestError, type Engine } from "./engine.ts";
+import { indexNames, indexTemplate, type IndexNames, type PolishAnalysis } from "./mappings.ts";
+
+/** One bulk item the engine did not accept. */
+export interface BulkFailure {
+  id: string;
+  status: number;
+  reason: string;
+}
+
+/** What happened to each mention of a bulk upsert. */
+export interface BulkOutcome {
+  indexed: string[];
+  /** Failed for a reason that may pass (429, 5xx, a version conflict): send again later. */
+  retryable: BulkFailure[];
+  /** Refused for good (mapping or document error): dead-letter with the reason. */
+  rejected: BulkFailure[];
+}
+
+export interface MentionQuery {
+  /** Free text, simple query syntax; never a syntax error. */
+  q?: string | undefined;
+  brand?: string | undefined;
+  source?: string | undefined;
+  lang?: string | undefined;
+  sentiment?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  size?: number | undefined;
+  /** Opaque cursor from the previous page. */
+  after?: string | undefined;
+}
+
+export interface MentionPage {
+  total: number;
+  items: (EnrichedMention & Record<string, unknown>)[];
+  /** Cursor of the next page, absent on the last one. */
+  next?: string;
+}
+
+interface BulkResponse {
+  errors: boolean;
+  items: Record<string, { _id: string; status: number; error?: { type?: string; reason?: string } }>[];
+}
+
+interface SearchResponse {
+  hits: { total: { value: number } | number; hits: { _id: string; _source: EnrichedMention; sort?: unknown[] }[] };
+}
+
+export interface SetupOptions {
+  teams: TeamConfig[];
+  replicas?: number;
+}
+
+export class MentionStore {
+  readonly names: IndexNames;
+  private readonly logger: Logger;
+
+  constructor(
+    readonly engine: Engine,
+    prefix: string,
+    logger: Logger,
+  ) {
+    this.names = indexNames(prefix);
+    this.logger = logger.child({ scope: "search", prefix });
+  }
+
+  /** Probe once whether the engine has the Polish hunspell dictionary. */
+  async polishAnalysis(): Promise<PolishAnalysis> {
+    try {
+      await this.engine.request("POST", "/_analyze", {
+        tokenizer: "standard",
+        filter: ["lowercase", { type: "hunspell", locale: "pl_PL" }],
+        text: "dostawy",
+      });
+      return "hunspell";
+    } catch (error) {
+      if (error instanceof SearchRequestError && error.status === 400) return "none";
+      throw error;
+    }
+  }
+
+  /**
+   * Install the index template (mappings, analysis, one filtered alias per team) and bring the
+   * aliases of existing indices in line with the teams. Safe to run again at every start.
+   */
+  async setup(options: SetupOptions): Promise<{ polish: PolishAnalysis }> {
+    const polish = await this.polishAnalysis();
+    if (polish === "none") {
+      this.logger.warn("the search engine has no pl_PL hunspell dictionary; Polish text is searched without stemming");
+    }
+    const template = indexTemplate(this.names, options.teams, polish);
+    template.template.settings.number_of_replicas = options.replicas ?? 0;
+    await this.engine.request("PUT", `/_index_template/${this.names.template}`, template);
+    await this.syncAliases(options.teams, template.template.aliases);
+    return { polish };
+  }
+
+  private async syncAliases(teams: TeamConfig[], aliases: Record<string, { filter?: unknown }>): Promise<void> {
+    const indices = await this.indices();
+    if (indices.length === 0) return;
+    const teamAliasPrefix = this.names.teamAlias("");
+    const current = await this.engine.request<Record<string, { aliases: Record<string, unknown> }>>(
+      "GET",
+      `/${this.names.pattern}/_alias`,
+    );
+    const actions: unknown[] = [];
+    for (const [index, { aliases: existing }] of Object.entries(current)) {
+      for (const alias of Object.keys(existing)) {
+        // A team that was removed from the config loses its alias.
+        if (alias.startsWith(teamAliasPrefix) && !(alias in aliases)) actions.push({ remove: { index, alias } });
+      }
+      for (const [alias, definition] of Object.entries(aliases)) actions.push({ add: { index, alias, ...definition } });
+    }
+    if (actions.length > 0) await this.engine.request("POST", "/_aliases", { actions });
+    this.logger.debug({ teams: teams.map((team) => team.id), indices: indices.length }, "aliases in sync");
+  }
+
+  async indices(): Promise<string[]> {
+    const rows = await this.engine.request<{ index: string }[]>("GET", `/_cat/indices/${this.names.pattern}`, undefined, {
+      format: "json",
+      h: "index",
+      expand_wildcards: "open",
+    });
+    return rows.map((row) => row.index).sort();
+  }
+
+  /**
+   * Insert or update mentions by id. Fields the pipeline does not own (the service workflow)
+   * survive a re-index because the document is merged, not replaced.
+   */
+  async upsert(mentions: EnrichedMention[]): Promise<BulkOutcome> {
+    const outcome: BulkOutcome = { indexed: [], retryable: [], rejected: [] };
+    if (mentions.length === 0) return outcome;
+    const lines: unknown[] = [];
+    for (const mention of mentions) {
+      lines.push({ update: { _index: this.names.indexFor(mention.publishedAt), _id: mention.id, retry_on_conflict: 3 } });
+      lines.push({ doc: mention, doc_as_upsert: true });
+    }
+    const response = await this.engine.bulk<BulkResponse>(lines);
+    response.items.forEach((entry, position) => {
+      const item = Object.values(entry)[0];
+      const id = mentions[position]?.id ?? item?._id ?? "";
+      if (!item) {
+        outcome.retryable.push({ id, status: 0, reason: "missing item in bulk response" });
+      } else if (item.status >= 200 && item.status < 300) {
+        outcome.indexed.push(id);
+      } else {
+        const failure = { id, status: item.status, reason: `${item.error?.type ?? "error"}: ${item.error?.reason ?? "unknown"}` };
+        if (item.status === 429 || item.status === 409 || item.status >= 500) outcome.retryable.push(failure);
+        else outcome.rejected.push(failure);
+      }
+    });
+    return outcome;
+  }
+
+  /** Make everything indexed so far visible to search (tests and tools; the indexer does not wait). */
+  async refresh(): Promise<void> {
+    await this.engine.request("POST", `/${this.names.pattern}/_refresh`, undefined, { allow_no_indices: true });
+  }
+
+  /** Search within one team's slice. The slice is enforced by the engine through the team's alias. */
+  async searchTeam(teamId: string, query: MentionQuery): Promise<MentionPage> {
+    return this.search(this.names.teamAlias(teamId), query);
+  }
+
+  async search(target: string, query: MentionQuery): Promise<MentionPage> {
+    const size = Math.min(Math.max(query.size ?? 20, 1), 100);
+    const filter: Record<string, unknown>[] = [];
+    if (query.brand) filter.push({ term: { "brands.id": query.brand } });
+    if (query.source) filter.push({ term: { "source.id": query.source } });
+    if (query.lang) filter.push({ term: { lang: query.lang } });
+    if (query.sentiment) filter.push({ term: { "sentiment.label": query.sentiment } });
+    if (query.from || query.to) {
+      filter.push({ range: { publishedAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) } } });
+    }
+    const must = query.q
+      ? [
+          {
+            simple_query_string: {
+              query: query.q,
+              fields: ["title^2", "title.en", "title.folded", "text", "text.en", "text.folded"],
+              default_operator: "and",
+              lenient: true,
+            },
+          },
+        ]
+      : [];
+    const body: Record<string, unknown> = {
+      size,
+      track_total_hits: true,
+      timeout: "5s",
+      query: { bool: { must, filter } },
+      sort: [{ publishedAt: "desc" }, { id: "asc" }],
+    };
+    if (query.after) body.search_after = decodeCursor(query.after);
+    let response: SearchResponse;
+    try {
+      response = await this.engine.request<SearchResponse>("POST", `/${target}/_search`, body, { ignore_unavailable: true, allow_no_indices: true });
+    } catch (error) {
+      // An alias that does not exist yet (nothing indexed) is an empty slice, not an error.
+      if (error instanceof SearchRequestError && error.status === 404) return { total: 0, items: [] };
+      throw error;
+    }
+    const hits = response.hits.hits;
+    const total = typeof response.hits.total === "number" ? response.hits.total : response.hits.total.value;
+    const last = hits[hits.length - 1];
+    return {
+      total,
+      items: hits.map((hit) => hit._source),
+      ...(hits.length === size && last?.sort ? { next: encodeCursor(last.sort) } : {}),
+    };
+  }
+
+  /** Count documents (all mentions, or one team's slice). */
+  async count(target: string = this.names.all): Promise<number> {
+    try {
+      const response = await this.engine.request<{ count: number }>("POST", `/${target}/_count`, undefined, {
+        ignore_unavailable: true,
+        allow_no_indices: true,
+      });
+      return response.count;
+    } catch (error) {
+      if (error instanceof SearchRequestError && error.status === 404) return 0;
+      throw error;
+    }
+  }
+
+  /** Remove the template and every mention index of this prefix (tests, and `odzew reindex`). */
+  async drop(): Promise<void> {
+    const indices = await this.indices();
+    if (indices.length > 0) await this.engine.request("DELETE", `/${indices.join(",")}`);
+    try {
+      await this.engine.request("DELETE", `/_index_template/${this.names.template}`);
+    } catch (error) {
+      if (!(error instanceof SearchRequestError && error.status === 404)) throw error;
+    }
+  }
+}
+
+function encodeCursor(sort: unknown[]): string {
+  return Buffer.from(JSON.stringify(sort), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): unknown[] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "string") return value;
+  } catch {
+    // fall through
+  }
+  throw new OdzewError("MESSAGE_INVALID", "invalid cursor: pass the `next` value of the previous page unchanged");
+}

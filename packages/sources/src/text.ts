@@ -1,0 +1,62 @@
+/** Collapse whitespace and strip control characters: stored text is plain text. */
+export function cleanText(value: string): string {
+  return value
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "")
+    .replace(/[ \t\u00A0]+/g, " ")
+    .replace(/\s*\n\s*/g, "\n")
+    .trim();
+}
+
+const POLISH_MONTHS: Record<string, number> = {
+  stycznia: 1, styczeń: 1, lutego: 2, luty: 2, marca: 3, marzec: 3, kwietnia: 4, kwiecień: 4,
+  maja: 5, maj: 5, czerwca: 6, czerwiec: 6, lipca: 7, lipiec: 7, sierpnia: 8, sierpień: 8,
+  września: 9, wrzesień: 9, października: 10, październik: 10, listopada: 11, listopad: 11,
+  grudnia: 12, grudzień: 12,
+};
+
+/**
+ * Dates as review pages write them: ISO 8601, "12.03.2026 14:05", "2026-03-12 14:05" or
+ * "12 marca 2026". Local times without a zone are taken as Europe/Warsaw's standard offset
+ * approximated by UTC+1. Returns an ISO string, or undefined when the text is not a date.
+ */
+export function parseReviewDate(value: string): string | undefined {
+  const text = value.trim().toLowerCase();
+  if (text === "") return undefined;
+  if (/^\d{4}-\d{2}-\d{2}t/.test(text)) {
+    const at = Date.parse(value.trim());
+    return Number.isNaN(at) ? undefined : new Date(at).toISOString();
+  }
+  let match = /^(\d{4})-(\d{2})-(\d{2})(?:[ ,]+(\d{1,2}):(\d{2}))?$/.exec(text);
+  if (match) return local(+match[1]!, +match[2]!, +match[3]!, match[4], match[5]);
+  match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,]+(\d{1,2}):(\d{2}))?$/.exec(text);
+  if (match) return local(+match[3]!, +match[2]!, +match[1]!, match[4], match[5]);
+  match = /^(\d{1,2})\s+(\p{L}+)\s+(\d{4})(?:[ ,r.]+(\d{1,2}):(\d{2}))?/u.exec(text);
+  if (match) {
+    const month = POLISH_MONTHS[match[2]!];
+    if (month) return local(+match[3]!, month, +match[1]!, match[4], match[5]);
+  }
+  return undefined;
+}
+
+function local(year: number, month: number, day: number, hour?: string, minute?: string): string | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const utc = Date.UTC(year, month - 1, day, Number(hour ?? 12) - 1, Number(minute ?? 0));
+  const date = new Date(utc);
+  return date.getUTCMonth() === month - 1 || hour !== undefined ? date.toISOString() : undefined;
+}
+
+/** A number as pages write it: "4,5", "4.5/5", "★ 4". */
+export function parseNumber(value: string): number | undefined {
+  const match = /-?\d+(?:[.,]\d+)?/.exec(value);
+  if (!match) return undefined;
+  const number = Number(match[0].replace(",", "."));
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** Map a rating on the source's own scale to 1–5. */
+export function normaliseRating(original: number, scaleMin: number, scaleMax: number) {
+  if (scaleMax <= scaleMin || original < scaleMin || original > scaleMax) return undefined;
+  const value = 1 + ((original - scaleMin) * 4) / (scaleMax - scaleMin);
+  return { value: Math.round(value * 100) / 100, original, scaleMin, scaleMax };
+}

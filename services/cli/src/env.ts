@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { envFields, kafkaEnvShape, parseEnv, searchEnvShape } from "@odzew/core";
+
+export const env = parseEnv(
+  z.object({
+    LOG_LEVEL: envFields.logLevel.default("warn"),
+    ...kafkaEnvShape,
+    ...searchEnvShape,
+    ODZEW_TEAMS_FILE: z.string().min(1).default("config/teams.yaml"),
+    ODZEW_SOURCES_FILE: z.string().min(1).default("config/sources.yaml"),
+    KAFKA_PARTITIONS: envFields.positiveInt.max(1000).default(3),
+    KAFKA_REPLICATION_FACTOR: envFields.positiveInt.max(10).default(1),
+    SEARCH_REPLICAS: z.coerce.number().int().min(0).max(10).default(0),
+    API_HOST: z.string().default("127.0.0.1"),
+    API_PORT: envFields.port.default(8080),
+    DEMO_SITE_PORT: envFields.port.default(8088),
+  }),
+);
+export type CliEnv = typeof env;

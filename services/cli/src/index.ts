@@ -1,0 +1,99 @@
+import { parseArgs } from "node:util";
+import { OdzewError, createLogger, describeError } from "@odzew/core";
+import { env } from "./env.ts";
+import { PIPELINE, SERVICES, runServices, waitForHttp } from "./run.ts";
+import { setup } from "./setup.ts";
+
+const USAGE = `Usage: odzew <command> [options]
+
+Commands:
+  setup [--teams FILE]        create the Kafka topics, the index template and the team aliases
+  run [--demo] [SERVICE…]     run the pipeline services (default: all of them) until Ctrl-C;
+                              --demo also runs the demo review site with config/demo/*
+  help                        show this
+
+Environment: KAFKA_BROKERS, SEARCH_URL (+ SEARCH_USERNAME, SEARCH_PASSWORD), ODZEW_TOPIC_PREFIX,
+ODZEW_INDEX_PREFIX, ODZEW_SOURCES_FILE, ODZEW_TEAMS_FILE, LOG_LEVEL; see README.md.`;
+
+const DEMO_KEYS = { pr: "odzew-demo-pr", service: "odzew-demo-service", cx: "odzew-demo-cx" };
+
+const logger = createLogger({ service: "odzew", level: env.LOG_LEVEL });
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "setup": {
+      const { values } = parseArgs({ args: rest, options: { teams: { type: "string" } }, strict: true });
+      for (const line of await setup(env, values.teams ?? env.ODZEW_TEAMS_FILE, logger)) process.stdout.write(`${line}\n`);
+      return 0;
+    }
+    case "run": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { demo: { type: "boolean", default: false } },
+        allowPositionals: true,
+        strict: true,
+      });
+      const unknown = positionals.filter((name) => !(SERVICES as readonly string[]).includes(name));
+      if (unknown.length > 0) throw usageError(`unknown service(s): ${unknown.join(", ")}; known: ${SERVICES.join(", ")}`);
+      const services: string[] = positionals.length > 0 ? positionals : [...PIPELINE];
+      const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" };
+      if (values.demo) {
+        childEnv.ODZEW_SOURCES_FILE = "config/demo/sources.yaml";
+        childEnv.ODZEW_TEAMS_FILE = "config/demo/teams.yaml";
+        if (!services.includes("demo-site")) services.unshift("demo-site");
+        for (const line of await setup(env, childEnv.ODZEW_TEAMS_FILE, logger)) process.stdout.write(`${line}\n`);
+      }
+      const apiBase = `http://${env.API_HOST}:${env.API_PORT}`;
+      return runServices({
+        services,
+        env: childEnv,
+        logger,
+        onReady: async () => {
+          if (!services.includes("api")) return;
+          if (!(await waitForHttp(`${apiBase}/readyz`, 120_000))) {
+            logger.error(`the API did not become ready at ${apiBase} within 2 minutes; see the logs above`);
+            return;
+          }
+          const lines = [
+            "",
+            "Odzew is running.",
+            `  API:         ${apiBase}/api/v1/mentions`,
+            ...(values.demo
+              ? [
+                  `  Demo site:   http://127.0.0.1:${env.DEMO_SITE_PORT}/opinie (a new review every 45 s)`,
+                  `  Demo keys:   ${Object.entries(DEMO_KEYS).map(([team, key]) => `${team}: ${key}`).join(", ")}`,
+                  `  Try:         curl -s -H 'Authorization: Bearer ${DEMO_KEYS.pr}' '${apiBase}/api/v1/mentions?q=dostawa'`,
+                ]
+              : []),
+            "  Ctrl-C stops the services; scripts/stack down stops Kafka and the search engine.",
+            "",
+          ];
+          process.stdout.write(`${lines.join("\n")}\n`);
+        },
+      });
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw usageError(`unknown command "${command}"`);
+  }
+}
+
+function usageError(message: string): OdzewError {
+  return new OdzewError("CONFIG_INVALID", `${message}\n\n${USAGE}`);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`odzew: ${error instanceof OdzewError ? error.message : describeError(error)}\n`);
+  process.exitCode = 1;
+} finally {
+  logger.flush();
+}
+

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { backoffMs, sleep, type Logger } from "@odzew/core";
+
+export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+export const PIPELINE = ["indexer", "enricher", "collector", "scheduler", "api"] as const;
+/** Services `odzew run` knows; the demo site runs only when asked for (or with --demo). */
+export const SERVICES = ["demo-site", ...PIPELINE] as const;
+
+interface Supervised {
+  name: string;
+  child?: ChildProcess;
+  restarts: number;
+}
+
+/**
+ * Run services as child processes: restart one that dies (with backoff), and on SIGINT or
+ * SIGTERM pass SIGTERM on and wait for every one to finish its in-flight work.
+ */
+export async function runServices(options: {
+  services: string[];
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  onReady?: () => Promise<void>;
+}): Promise<number> {
+  const { logger } = options;
+  let stopping = false;
+  const supervised: Supervised[] = options.services.map((name) => ({ name, restarts: 0 }));
+
+  const start = (entry: Supervised) => {
+    const child = spawn(process.execPath, ["--import", "tsx", `services/${entry.name}/src/index.ts`], {
+      cwd: ROOT,
+      env: options.env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    entry.child = child;
+    child.once("exit", (code, signal) => {
+      entry.child = undefined;
+      if (stopping) return;
+      entry.restarts += 1;
+      const wait = backoffMs(Math.min(entry.restarts, 6), 1_000, 30_000);
+      logger.error({ service: entry.name, code, signal, restartInMs: wait }, `${entry.name} exited; restarting`);
+      setTimeout(() => {
+        if (!stopping) start(entry);
+      }, wait).unref();
+    });
+  };
+
+  for (const entry of supervised) start(entry);
+
+  const stopped = new Promise<number>((resolve) => {
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      logger.warn("stopping services…");
+      const exits = supervised.map(
+        (entry) =>
+          new Promise<void>((done) => {
+            const child = entry.child;
+            if (!child || child.exitCode !== null) return done();
+            child.once("exit", () => done());
+            child.kill("SIGTERM");
+            setTimeout(() => child.kill("SIGKILL"), 30_000).unref();
+          }),
+      );
+      await Promise.all(exits);
+      resolve(0);
+    };
+    process.on("SIGINT", () => void stop());
+    process.on("SIGTERM", () => void stop());
+  });
+
+  if (options.onReady) {
+    void options.onReady().catch((error: unknown) => logger.error({ err: error }, "services did not become ready"));
+  }
+  return stopped;
+}
+
+/** Wait until an HTTP endpoint answers 200, or give up after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; Date.now() < deadline; attempt++) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return true;
+    } catch {
+      // not up yet
+    }
+    await sleep(Math.min(1_000, 100 * attempt));
+  }
+  return false;
+}

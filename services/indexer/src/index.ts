@@ -1,0 +1,38 @@
+import { ShutdownManager, createLogger, startHealthServer } from "@odzew/core";
+import { createKafka, createProducer, kafkaConnectionFromEnv } from "@odzew/kafka";
+import { topicNames } from "@odzew/schema";
+import { MentionStore, connectEngine } from "@odzew/search";
+import { env } from "./env.ts";
+import { createIndexer } from "./indexer.ts";
+
+const logger = createLogger({ service: "indexer", level: env.LOG_LEVEL });
+const shutdown = new ShutdownManager(logger);
+shutdown.installSignalHandlers();
+
+await shutdown.boot(async () => {
+  const engine = await connectEngine({ url: env.SEARCH_URL, username: env.SEARCH_USERNAME, password: env.SEARCH_PASSWORD });
+  shutdown.register({ name: "search", stop: () => engine.close() });
+  logger.info({ engine: engine.info }, "search engine connected");
+  const store = new MentionStore(engine, env.ODZEW_INDEX_PREFIX, logger);
+
+  const kafka = createKafka(kafkaConnectionFromEnv(env, "odzew-indexer"), logger);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  shutdown.register({ name: "producer", stop: () => producer.disconnect() });
+
+  const indexer = createIndexer({
+    kafka,
+    producer,
+    store,
+    topics: topicNames(env.ODZEW_TOPIC_PREFIX),
+    groupId: env.INDEXER_GROUP_ID,
+    chunkSize: env.INDEXER_CHUNK_SIZE,
+    logger,
+    onCrash: () => void shutdown.stop().finally(() => process.exit(1)),
+  });
+  shutdown.register(indexer);
+  const health = await startHealthServer({ port: env.HEALTH_PORT, ready: () => shutdown.ready(), logger });
+  shutdown.register(health);
+  await indexer.start();
+  logger.info({ healthPort: health.port }, "indexer running");
+});

@@ -1,0 +1,30 @@
+import { loadSourcesFile } from "@odzew/config";
+import { ShutdownManager, createLogger, startHealthServer } from "@odzew/core";
+import { createKafka, createProducer, kafkaConnectionFromEnv } from "@odzew/kafka";
+import { topicNames } from "@odzew/schema";
+import { env } from "./env.ts";
+import { createScheduler } from "./schedule.ts";
+
+const logger = createLogger({ service: "scheduler", level: env.LOG_LEVEL });
+const shutdown = new ShutdownManager(logger);
+shutdown.installSignalHandlers();
+
+await shutdown.boot(async () => {
+  const { sources } = await loadSourcesFile(env.ODZEW_SOURCES_FILE);
+  const kafka = createKafka(kafkaConnectionFromEnv(env, "odzew-scheduler"), logger);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  shutdown.register({ name: "producer", stop: () => producer.disconnect() });
+
+  const scheduler = createScheduler({
+    sources,
+    producer,
+    topic: topicNames(env.ODZEW_TOPIC_PREFIX).collectJobs,
+    logger,
+    runOnStart: env.SCHEDULER_RUN_ON_START,
+  });
+  shutdown.register(scheduler);
+  const health = await startHealthServer({ port: env.HEALTH_PORT, ready: () => shutdown.ready(), logger });
+  shutdown.register(health);
+  await scheduler.start();
+});

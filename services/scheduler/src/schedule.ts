@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import cron, { type ScheduledTask } from "node-cron";
+import { describeError, type Component, type Logger } from "@odzew/core";
+import { publish, type Producer } from "@odzew/kafka";
+import { COLLECT_JOB_SCHEMA_VERSION, type CollectJob, type SourceConfig } from "@odzew/schema";
+
+/**
+ * Turns each source's cron schedule into collect jobs on Kafka, keyed by source id so that one
+ * source's jobs always reach the same collector and never run twice at once.
+ */
+export function createScheduler(options: {
+  sources: SourceConfig[];
+  producer: Producer;
+  topic: string;
+  logger: Logger;
+  /** Send one job per source right away instead of waiting for the first tick. */
+  runOnStart?: boolean;
+}): Component & { start(): Promise<void>; requestNow(sourceId: string, reason: CollectJob["reason"]): Promise<CollectJob> } {
+  const logger = options.logger.child({ scope: "scheduler" });
+  const tasks: ScheduledTask[] = [];
+  const enabled = options.sources.filter((source) => source.enabled);
+
+  async function requestNow(sourceId: string, reason: CollectJob["reason"]): Promise<CollectJob> {
+    const job: CollectJob = {
+      schemaVersion: COLLECT_JOB_SCHEMA_VERSION,
+      jobId: randomUUID(),
+      sourceId,
+      reason,
+      requestedAt: new Date().toISOString(),
+    };
+    await publish(options.producer, options.topic, [{ key: sourceId, value: job }]);
+    logger.debug({ sourceId, jobId: job.jobId, reason }, "collect job sent");
+    return job;
+  }
+
+  return {
+    name: "scheduler",
+    requestNow,
+    async start() {
+      for (const source of enabled) {
+        if (!cron.validate(source.schedule)) {
+          throw new Error(`source "${source.id}": invalid cron schedule "${source.schedule}"`);
+        }
+      }
+      for (const source of enabled) {
+        const task = cron.schedule(
+          source.schedule,
+          async () => {
+            try {
+              await requestNow(source.id, "schedule");
+            } catch (error) {
+              logger.error({ sourceId: source.id, err: error }, `could not send collect job: ${describeError(error)}`);
+            }
+          },
+          { name: source.id, noOverlap: true },
+        );
+        tasks.push(task);
+      }
+      if (options.runOnStart) await Promise.all(enabled.map((source) => requestNow(source.id, "schedule")));
+      logger.info({ sources: enabled.map((source) => `${source.id} (${source.schedule})`) }, "schedules running");
+    },
+    async stop() {
+      await Promise.all(tasks.map((task) => task.stop()));
+      await Promise.all(tasks.map((task) => task.destroy()));
+    },
+  };
+}

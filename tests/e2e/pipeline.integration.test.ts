@@ -1,0 +1,195 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKafka, deleteTopics, publish, createProducer } from "@odzew/kafka";
+import { deadLetterSchema, topicNames, topicSpecs, type EnrichedMention } from "@odzew/schema";
+import {
+  createTestStore,
+  freePort,
+  readTopic,
+  runTs,
+  stackEnv,
+  testLogger,
+  uniquePrefix,
+  waitFor,
+  type RunningProcess,
+} from "@odzew/testing";
+
+/**
+ * The whole walking skeleton as a user runs it: `odzew setup`, then `odzew run` with the demo
+ * review site, every service a real process on the real broker and engine.
+ */
+describe("pipeline end to end", () => {
+  const prefix = uniquePrefix("e2e");
+  const keys = { service: "e2e-service-key-0123456789", pr: "e2e-pr-key-0123456789abcd" };
+  let run: RunningProcess;
+  let apiBase: string;
+  let siteBase: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    const [apiPort, sitePort] = [await freePort(), await freePort()];
+    apiBase = `http://127.0.0.1:${apiPort}`;
+    siteBase = `http://127.0.0.1:${sitePort}`;
+    const dir = await mkdtemp(join(tmpdir(), "odzew-e2e-"));
+    await writeFile(
+      join(dir, "sources.yaml"),
+      [
+        "sources:",
+        "  - id: e2e-shop",
+        "    type: html",
+        "    brands: [zuraw]",
+        '    schedule: "*/2 * * * * *"',
+        `    url: ${siteBase}/opinie`,
+        "    lang: pl",
+        "    selectors:",
+        "      item: article.opinia",
+        '      id: "@data-opinia-id"',
+        "      text: p.tresc",
+        "      title: h3.tytul",
+        "      author: span.autor",
+        "      date: time@datetime",
+        "      rating: span.gwiazdki@data-ocena",
+        "      nextPage: a.nastepna@href",
+      ].join("\n"),
+    );
+    await writeFile(
+      join(dir, "teams.yaml"),
+      [
+        "teams:",
+        "  - id: service",
+        "    name: Obsługa klienta",
+        "    keys: [{ env: E2E_SERVICE_KEY }]",
+        "    slice: { brands: [zuraw] }",
+        "  - id: pr",
+        "    name: PR",
+        "    keys: [{ env: E2E_PR_KEY }]",
+        "    slice: { brands: [some-other-brand] }",
+      ].join("\n"),
+    );
+    env = {
+      KAFKA_BROKERS: stackEnv().brokers.join(","),
+      SEARCH_URL: stackEnv().search.url,
+      ODZEW_TOPIC_PREFIX: prefix,
+      ODZEW_INDEX_PREFIX: prefix,
+      ODZEW_SOURCES_FILE: join(dir, "sources.yaml"),
+      ODZEW_TEAMS_FILE: join(dir, "teams.yaml"),
+      API_PORT: String(apiPort),
+      DEMO_SITE_PORT: String(sitePort),
+      DEMO_SITE_NEW_REVIEW_EVERY_S: "0",
+      COLLECTOR_MIN_INTERVAL_MS: "0",
+      COLLECTOR_GROUP_ID: `${prefix}-collector`,
+      ENRICHER_GROUP_ID: `${prefix}-enricher`,
+      INDEXER_GROUP_ID: `${prefix}-indexer`,
+      E2E_SERVICE_KEY: keys.service,
+      E2E_PR_KEY: keys.pr,
+    };
+    const setup = runTs("services/cli/src/index.ts", ["setup"], env);
+    expect(await setup.exited, setup.stderr()).toBe(0);
+    expect(setup.stdout()).toContain("kafka: created");
+
+    run = runTs("services/cli/src/index.ts", ["run", "demo-site", "indexer", "enricher", "collector", "scheduler", "api"], env);
+    await waitFor("the API to be ready", async () => (await fetch(`${apiBase}/readyz`)).ok, { timeoutMs: 90_000 });
+  }, 180_000);
+
+  afterAll(async () => {
+    const code = await run?.stop();
+    expect(code, "odzew run exits cleanly on SIGTERM").toBe(0);
+    const logger = testLogger("e2e");
+    const kafka = createKafka({ brokers: stackEnv().brokers, clientId: "e2e-cleanup" }, logger);
+    await deleteTopics(kafka, topicSpecs(prefix).map((spec) => spec.name));
+    const { cleanup } = await createTestStore(prefix);
+    await cleanup();
+  }, 60_000);
+
+  const search = async (query: string, key = keys.service) => {
+    const response = await fetch(`${apiBase}/api/v1/mentions?${query}`, { headers: { authorization: `Bearer ${key}` } });
+    return { status: response.status, body: (await response.json()) as { total: number; items: EnrichedMention[] } };
+  };
+
+  it("makes a review published on the source searchable through the API, exactly once", async () => {
+    const published = await fetch(`${siteBase}/api/reviews`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        author: "Bożena Świątek",
+        title: "Kurier zgubił przesyłkę",
+        text: "Przesyłka z książkami zaginęła, a infolinia odsyła mnie do kuriera. Żałosne podejście do klienta.",
+        rating: 1,
+      }),
+    });
+    expect(published.status).toBe(201);
+    const review = (await published.json()) as { id: string };
+
+    const found = await waitFor("the new review in the API", async () => {
+      const { body } = await search("q=przesy%C5%82ka%20zagin%C4%99%C5%82a");
+      return body.items.find((item) => item.nativeId === review.id);
+    }, { timeoutMs: 60_000 });
+    expect(found).toMatchObject({
+      title: "Kurier zgubił przesyłkę",
+      author: { name: "Bożena Świątek" },
+      rating: { value: 1 },
+      lang: "pl",
+      brands: [{ id: "zuraw", via: "source" }],
+      source: { id: "e2e-shop", type: "html" },
+    });
+
+    // The scheduler keeps polling every 2 s: the same reviews are collected again and again.
+    const seedCount = 9; // eight seed reviews and the new one
+    const collectedBefore = (await readTopic(createKafka({ brokers: stackEnv().brokers, clientId: "e2e" }, testLogger("e2e")), topicNames(prefix).mentionsRaw)).length;
+    await waitFor("another full poll", async () => {
+      const raw = await readTopic(createKafka({ brokers: stackEnv().brokers, clientId: "e2e" }, testLogger("e2e")), topicNames(prefix).mentionsRaw);
+      return raw.length >= collectedBefore + seedCount;
+    }, { timeoutMs: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const all = await search("size=100");
+    expect(all.body.total).toBe(seedCount);
+    expect(all.body.items.filter((item) => item.nativeId === review.id)).toHaveLength(1);
+    expect(new Set(all.body.items.map((item) => item.id)).size).toBe(seedCount);
+  });
+
+  it("finds Polish inflected forms through the API", async () => {
+    // The seed review says "na dostawę czekałem"; the query is the dictionary form.
+    const { body } = await search("q=dostawa");
+    expect(body.items.some((item) => item.text.includes("dostawę"))).toBe(true);
+  });
+
+  it("keeps each team in its slice", async () => {
+    const { status, body } = await search("size=100", keys.pr);
+    expect(status).toBe(200);
+    expect(body.total).toBe(0);
+  });
+
+  it("answers 401 to a wrong or missing key", async () => {
+    expect((await search("q=dostawa", "not-a-real-key")).status).toBe(401);
+    const missing = await fetch(`${apiBase}/api/v1/mentions`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get("www-authenticate")).toContain("Bearer");
+  });
+
+  it("answers 400 with the reason to a bad parameter", async () => {
+    const { status, body } = await search("size=100000");
+    expect(status).toBe(400);
+    expect(JSON.stringify(body)).toContain("size");
+  });
+
+  it("sends a message it cannot read to the dead-letter topic with the reason", async () => {
+    const logger = testLogger("e2e");
+    const kafka = createKafka({ brokers: stackEnv().brokers, clientId: "e2e-poison" }, logger);
+    const producer = createProducer(kafka);
+    await producer.connect();
+    await publish(producer, topicNames(prefix).mentionsRaw, [{ key: "poison", value: { schemaVersion: 1, text: "no id, no source" } }]);
+    await producer.disconnect();
+    const letter = await waitFor("the poison message in the DLQ", async () => {
+      const letters = (await readTopic(kafka, topicNames(prefix).mentionsDlq)).map((message) => deadLetterSchema.parse(message.value));
+      return letters.find((entry) => entry.original.key === "poison");
+    }, { timeoutMs: 30_000 });
+    expect(letter.stage).toBe("enrich");
+    expect(letter.reason.code).toBe("MESSAGE_INVALID");
+    expect(letter.reason.message).toContain("schema validation failed");
+    expect(letter.original.value).toContain("no id, no source");
+    // …and the pipeline keeps going: the API still answers with everything indexed.
+    expect((await search("size=1")).body.total).toBeGreaterThan(0);
+  });
+});
