@@ -67,7 +67,8 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
   const chunkSize = options.chunkSize ?? 500;
   const consumer: Consumer = options.kafka.consumer({
     groupId: options.groupId,
-    sessionTimeout: 30_000,
+    // A dead worker's partitions move to a live one after at most this long.
+    sessionTimeout: 10_000,
     heartbeatInterval: 3_000,
     rebalanceTimeout: 60_000,
     maxBytesPerPartition: 4 * 1024 * 1024,

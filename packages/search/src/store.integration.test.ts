@@ -60,9 +60,9 @@ describe.each(engines)("search contract: $name", ({ start }) => {
 
   it("finds Polish inflected forms: a search for 'dostawa' finds 'dostawy' and 'dostawą'", async () => {
     const forms = [
-      mention("pl-1", { text: "Czas dostawy był bardzo długi." }),
-      mention("pl-2", { text: "Jestem zadowolony z dostawą kurierską." }),
-      mention("pl-3", { text: "Zamówienie przyszło bez problemu, polecam." }),
+      mention("pl-1", { title: "Długo", text: "Czas dostawy był bardzo długi." }),
+      mention("pl-2", { title: "Kurier", text: "Jestem zadowolony z dostawą kurierską." }),
+      mention("pl-3", { title: "Szybko", text: "Zamówienie przyszło bez problemu, polecam." }),
     ];
     await store.upsert(forms);
     await store.refresh();

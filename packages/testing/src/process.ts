@@ -29,7 +29,7 @@ export interface RunningProcess {
 export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv): RunningProcess {
   const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn", ...env },
+    env: { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

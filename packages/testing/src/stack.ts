@@ -25,7 +25,7 @@ export function uniquePrefix(name: string): string {
 }
 
 export function testLogger(name: string): Logger {
-  return createLogger({ service: `test:${name}`, level: process.env.TEST_LOG_LEVEL ?? "warn", pretty: false });
+  return createLogger({ service: `test:${name}`, level: process.env.TEST_LOG_LEVEL ?? "error", pretty: false });
 }
 
 /** Poll until `check` returns a value that is not undefined/false, or fail with `what` after the timeout. */
