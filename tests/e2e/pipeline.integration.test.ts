@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +15,17 @@ import {
   waitFor,
   type RunningProcess,
 } from "@odzew/testing";
+
+/** Processes whose environment carries this test's prefix: the CLI and every service it ran. */
+async function processesOf(prefix: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const environ = await readFile(`/proc/${entry}/environ`).catch(() => undefined);
+    if (environ?.includes(`ODZEW_TOPIC_PREFIX=${prefix}\0`)) found.push(Number(entry));
+  }
+  return found;
+}
 
 /**
  * The whole walking skeleton as a user runs it: `odzew setup`, then `odzew run` with the demo
@@ -84,6 +95,7 @@ describe("pipeline end to end", () => {
       INDEXER_GROUP_ID: `${prefix}-indexer`,
       E2E_SERVICE_KEY: keys.service,
       E2E_PR_KEY: keys.pr,
+      ODZEW_RUN_PIDFILE: join(dir, "run.pid"),
     };
     const setup = runTs("services/cli/src/index.ts", ["setup"], env);
     expect(await setup.exited, setup.stderr()).toBe(0);
@@ -96,6 +108,7 @@ describe("pipeline end to end", () => {
   afterAll(async () => {
     const code = await run?.stop();
     expect(code, "odzew run exits cleanly on SIGTERM").toBe(0);
+    expect(await processesOf(prefix), "no service of this run is left behind").toEqual([]);
     const logger = testLogger("e2e");
     const kafka = createKafka({ brokers: stackEnv().brokers, clientId: "e2e-cleanup" }, logger);
     await deleteTopics(kafka, topicSpecs(prefix).map((spec) => spec.name));
@@ -191,5 +204,17 @@ describe("pipeline end to end", () => {
     expect(letter.original.value).toContain("no id, no source");
     // …and the pipeline keeps going: the API still answers with everything indexed.
     expect((await search("size=1")).body.total).toBeGreaterThan(0);
+  });
+
+  it("serves a mention by id to the team whose slice holds it, and 404 to any other team", async () => {
+    const { body } = await search("size=1");
+    const id = body.items[0]?.id;
+    expect(id).toMatch(/^[a-f0-9]{32}$/);
+    const own = await fetch(`${apiBase}/api/v1/mentions/${id}`, { headers: { authorization: `Bearer ${keys.service}` } });
+    expect(own.status).toBe(200);
+    expect(((await own.json()) as EnrichedMention).id).toBe(id);
+    const other = await fetch(`${apiBase}/api/v1/mentions/${id}`, { headers: { authorization: `Bearer ${keys.pr}` } });
+    expect(other.status).toBe(404);
+    expect(await other.text()).not.toContain(id as string);
   });
 });

@@ -31,14 +31,17 @@ export interface TopicSpec {
   config: Record<string, string>;
 }
 
-/** What each topic looks like when Odzew creates it. Mentions are kept forever: the index is rebuilt from them. */
+/**
+ * What each topic looks like when Odzew creates it. Mention topics are compacted by mention id
+ * and kept forever: the latest version of every mention stays, and the index is rebuilt from them.
+ */
 export function topicSpecs(prefix: string = DEFAULT_TOPIC_PREFIX, partitions = 3): TopicSpec[] {
   const names = topicNames(prefix);
   const forever = { "retention.ms": "-1" };
   return [
     { name: names.collectJobs, partitions, config: { "retention.ms": String(7 * 24 * 3600 * 1000) } },
     { name: names.collectCursors, partitions: 1, config: { "cleanup.policy": "compact" } },
-    { name: names.mentionsRaw, partitions, config: forever },
+    { name: names.mentionsRaw, partitions, config: { ...forever, "cleanup.policy": "compact" } },
     { name: names.mentionsEnriched, partitions, config: { ...forever, "cleanup.policy": "compact" } },
     { name: names.mentionsDlq, partitions: 1, config: { "retention.ms": String(30 * 24 * 3600 * 1000) } },
     { name: names.workflowEvents, partitions, config: forever },

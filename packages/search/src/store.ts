@@ -166,6 +166,22 @@ export class MentionStore {
     return this.search(this.names.teamAlias(teamId), query);
   }
 
+  /** One mention by id, if it lies in the team's slice; undefined otherwise. */
+  async getTeamMention(teamId: string, id: string): Promise<EnrichedMention | undefined> {
+    try {
+      const response = await this.engine.request<SearchResponse>(
+        "POST",
+        `/${this.names.teamAlias(teamId)}/_search`,
+        { size: 1, query: { ids: { values: [id] } } },
+        { ignore_unavailable: true, allow_no_indices: true },
+      );
+      return response.hits.hits[0]?._source;
+    } catch (error) {
+      if (error instanceof SearchRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   async search(target: string, query: MentionQuery): Promise<MentionPage> {
     const size = Math.min(Math.max(query.size ?? 20, 1), 100);
     const filter: Record<string, unknown>[] = [];

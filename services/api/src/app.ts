@@ -94,6 +94,14 @@ export async function buildApi(options: {
 
       api.get("/me", async (request) => ({ team: { id: request.team.id, name: request.team.name } }));
 
+      api.get<{ Params: { id: string } }>("/mentions/:id", async (request) => {
+        if (!/^[a-f0-9]{32}$/.test(request.params.id)) throw new HttpError(404, "NOT_FOUND", "no such mention");
+        const mention = await options.store.getTeamMention(request.team.id, request.params.id);
+        // Outside the team's slice is the same as not existing: 404, never the content.
+        if (!mention) throw new HttpError(404, "NOT_FOUND", "no such mention");
+        return mention;
+      });
+
       api.get("/mentions", async (request) => {
         const parsed = mentionQuerySchema.safeParse(request.query);
         if (!parsed.success) {

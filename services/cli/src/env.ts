@@ -14,6 +14,8 @@ export const env = parseEnv(
     API_HOST: z.string().default("127.0.0.1"),
     API_PORT: envFields.port.default(8080),
     DEMO_SITE_PORT: envFields.port.default(8088),
+    /** Where `odzew run` records its pid; `scripts/stack down` reads it to stop the services. */
+    ODZEW_RUN_PIDFILE: z.string().min(1).default(".stack/services.pid"),
   }),
 );
 export type CliEnv = typeof env;

@@ -49,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         services,
         env: childEnv,
         logger,
+        pidFile: env.ODZEW_RUN_PIDFILE,
         onReady: async () => {
           if (!services.includes("api")) return;
           if (!(await waitForHttp(`${apiBase}/readyz`, 120_000))) {

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { backoffMs, sleep, type Logger } from "@odzew/core";
+import { OdzewError, backoffMs, sleep, type Logger } from "@odzew/core";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -22,17 +24,23 @@ export async function runServices(options: {
   services: string[];
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** Where to record this supervisor's pid, so that `scripts/stack down` can stop it. */
+  pidFile: string;
   onReady?: () => Promise<void>;
 }): Promise<number> {
   const { logger } = options;
+  claimPidFile(options.pidFile);
   let stopping = false;
   const supervised: Supervised[] = options.services.map((name) => ({ name, restarts: 0 }));
 
   const start = (entry: Supervised) => {
+    // Each service in its own process group: a Ctrl-C reaches only this supervisor, which then
+    // stops the services one graceful SIGTERM each.
     const child = spawn(process.execPath, ["--import", "tsx", `services/${entry.name}/src/index.ts`], {
       cwd: ROOT,
       env: options.env,
       stdio: ["ignore", "inherit", "inherit"],
+      detached: true,
     });
     entry.child = child;
     child.once("exit", (code, signal) => {
@@ -65,6 +73,7 @@ export async function runServices(options: {
           }),
       );
       await Promise.all(exits);
+      rmSync(options.pidFile, { force: true });
       resolve(0);
     };
     process.on("SIGINT", () => void stop());
@@ -75,6 +84,31 @@ export async function runServices(options: {
     void options.onReady().catch((error: unknown) => logger.error({ err: error }, "services did not become ready"));
   }
   return stopped;
+}
+
+/** Record our pid; refuse to start while another `odzew run` with the same pid file is alive. */
+function claimPidFile(pidFile: string): void {
+  let other: number | undefined;
+  try {
+    other = Number.parseInt(readFileSync(pidFile, "utf8"), 10);
+  } catch {
+    // no pid file
+  }
+  if (other && other !== process.pid && isAlive(other)) {
+    throw new OdzewError("CONFIG_INVALID", `odzew run is already running (pid ${other}); stop it with Ctrl-C in its terminal or scripts/stack down`);
+  }
+  mkdirSync(dirname(pidFile), { recursive: true });
+  writeFileSync(pidFile, `${process.pid}\n`);
+  process.once("exit", () => rmSync(pidFile, { force: true }));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Wait until an HTTP endpoint answers 200, or give up after `timeoutMs`. */
