@@ -49,7 +49,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       ...base,
       transport: {
         target: "pino-pretty",
-        options: { destination, colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" },
+        options: { destination, colorize: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" },
       },
     });
   }

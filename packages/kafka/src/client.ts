@@ -22,6 +22,9 @@ function pinoLogCreator(logger: Logger): logCreator {
   return () =>
     ({ namespace, level, log }) => {
       const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
+      // Our producers retry a bounded number of times and the worker retries the whole chunk;
+      // a duplicate on Kafka is harmless because mention ids are deterministic.
+      if (message.startsWith("Limiting retries for the idempotent producer")) return;
       const fields = { namespace, ...extra };
       if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.NOTHING) logger.error(fields, message);
       else if (level === KafkaLogLevel.WARN) logger.warn(fields, message);
