@@ -35,8 +35,11 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S)
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(error);
-    throw new ConfigError([{ file, path: "(file)", line: undefined, message: `${reason}; check the path` }]);
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    const message = missing
+      ? "file not found; check the path, or start from the examples in config/demo/ (README: Configuration)"
+      : `cannot read the file: ${String(error)}`;
+    throw new ConfigError([{ file, path: "(file)", line: undefined, message }]);
   }
   return parseYamlText(text, file, schema);
 }

@@ -13,7 +13,7 @@ export function parseEnv<S extends z.ZodType>(
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
-    const name = issue.path.join(".") || "(environment)";
+    const name = issue.path.length > 0 ? String(issue.path[0]) : "(environment)";
     const value = typeof issue.path[0] === "string" ? env[issue.path[0]] : undefined;
     const shown = value === undefined ? "unset" : isSecretName(name) ? "set" : JSON.stringify(value);
     return `  ${name} (${shown}): ${issue.message}`;

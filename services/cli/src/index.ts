@@ -3,17 +3,20 @@ import { OdzewError, createLogger, describeError } from "@odzew/core";
 import { env } from "./env.ts";
 import { PIPELINE, SERVICES, runServices, waitForHttp } from "./run.ts";
 import { setup } from "./setup.ts";
+import { validateConfig } from "./validate.ts";
 
 const USAGE = `Usage: odzew <command> [options]
 
 Commands:
   setup [--teams FILE]        create the Kafka topics, the index template and the team aliases
+  validate [--demo]           check the sources, teams and brands files; every problem with file,
+                              line, field and fix
   run [--demo] [SERVICE…]     run the pipeline services (default: all of them) until Ctrl-C;
                               --demo also runs the demo review site with config/demo/*
   help                        show this
 
 Environment: KAFKA_BROKERS, SEARCH_URL (+ SEARCH_USERNAME, SEARCH_PASSWORD), ODZEW_TOPIC_PREFIX,
-ODZEW_INDEX_PREFIX, ODZEW_SOURCES_FILE, ODZEW_TEAMS_FILE, LOG_LEVEL; see README.md.`;
+ODZEW_INDEX_PREFIX, ODZEW_SOURCES_FILE, ODZEW_TEAMS_FILE, ODZEW_BRANDS_FILE, LOG_LEVEL; see README.md.`;
 
 const DEMO_KEYS = { pr: "odzew-demo-pr", service: "odzew-demo-service", cx: "odzew-demo-cx" };
 
@@ -25,6 +28,18 @@ async function main(argv: string[]): Promise<number> {
     case "setup": {
       const { values } = parseArgs({ args: rest, options: { teams: { type: "string" } }, strict: true });
       for (const line of await setup(env, values.teams ?? env.ODZEW_TEAMS_FILE, logger)) process.stdout.write(`${line}\n`);
+      return 0;
+    }
+    case "validate": {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: "boolean", default: false } }, strict: true });
+      const dir = values.demo ? "config/demo" : "config";
+      const { report, error } = await validateConfig({
+        sources: values.demo ? `${dir}/sources.yaml` : env.ODZEW_SOURCES_FILE,
+        teams: values.demo ? `${dir}/teams.yaml` : env.ODZEW_TEAMS_FILE,
+        brands: values.demo ? `${dir}/brands.yaml` : env.ODZEW_BRANDS_FILE,
+      });
+      for (const line of report) process.stdout.write(`${line}\n`);
+      if (error) throw error;
       return 0;
     }
     case "run": {

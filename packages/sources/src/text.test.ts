@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { detectCharset, parseRetryAfter } from "./http-client.ts";
+import { cleanText, normaliseRating, parseNumber, parseReviewDate } from "./text.ts";
+
+describe("review text helpers", () => {
+  it("reads the dates review pages print", () => {
+    expect(parseReviewDate("2026-03-12T14:05:00+01:00")).toBe("2026-03-12T13:05:00.000Z");
+    expect(parseReviewDate("12.03.2026 14:05")).toBe("2026-03-12T13:05:00.000Z");
+    expect(parseReviewDate("3 października 2025")?.slice(0, 10)).toBe("2025-10-03");
+    expect(parseReviewDate("31.02.2026")).toBeUndefined();
+    expect(parseReviewDate("wczoraj")).toBeUndefined();
+  });
+
+  it("normalises ratings to 1–5 and keeps the original", () => {
+    expect(normaliseRating(10, 1, 10)).toEqual({ value: 5, original: 10, scaleMin: 1, scaleMax: 10 });
+    expect(normaliseRating(4.5, 0, 5)?.value).toBe(4.6);
+    expect(normaliseRating(6, 1, 5)).toBeUndefined();
+    expect(parseNumber("Ocena: 4,5/5")).toBe(4.5);
+  });
+
+  it("keeps text plain", () => {
+    expect(cleanText("  Bardzo\u0000 dobra\t\u00a0obsługa \n\n  polecam ")).toBe("Bardzo dobra obsługa\npolecam");
+  });
+
+  it("honours Retry-After in seconds and as a date", () => {
+    expect(parseRetryAfter("120")).toBe(120_000);
+    const now = Date.parse("2026-11-25T12:00:00Z");
+    expect(parseRetryAfter("Wed, 25 Nov 2026 12:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+
+  it("finds the charset in the header, then the page, then by validity", () => {
+    expect(detectCharset("text/html; charset=ISO-8859-2", Buffer.from(""))).toBe("iso-8859-2");
+    expect(detectCharset("text/html", Buffer.from('<meta charset="windows-1250">'))).toBe("windows-1250");
+    expect(detectCharset(undefined, Buffer.from("Zażółć", "utf8"))).toBe("utf-8");
+    expect(detectCharset(undefined, Buffer.from([0x5a, 0x61, 0xbf, 0xf3, 0xb3]))).toBe("windows-1250");
+  });
+});
