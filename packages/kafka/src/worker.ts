@@ -23,6 +23,8 @@ export interface BatchContext {
   logger: Logger;
   /** False once the worker is stopping or lost the partition; long retries should give up. */
   shouldContinue(): boolean;
+  /** Aborted when the worker stops: pass it to waits so that shutdown is not held up. */
+  signal: AbortSignal;
   heartbeat(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
   });
   let running = false;
   let joined = false;
+  let stopping = new AbortController();
 
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joined = true;
@@ -137,6 +140,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
       logger,
       shouldContinue: () => running && payload.isRunning() && !payload.isStale(),
       heartbeat: () => payload.heartbeat(),
+      signal: stopping.signal,
     };
     let rejections: Rejection<T>[] = [];
     for (let attempt = 1; valid.length > 0; attempt++) {
@@ -148,7 +152,8 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
         if (!context.shouldContinue()) return false;
         const wait = backoffMs(attempt, 500, 30_000);
         logger.warn({ attempt, waitMs: wait, code: error.code }, `retrying chunk: ${describeError(error)}`);
-        await sleep(wait);
+        await sleep(wait, stopping.signal);
+        if (!context.shouldContinue()) return false;
         await payload.heartbeat();
       }
     }
@@ -176,6 +181,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
     name: `worker:${options.groupId}`,
     async start() {
       running = true;
+      stopping = new AbortController();
       await consumer.connect();
       await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
       const joinedGroup = new Promise<void>((resolve) => {
@@ -204,6 +210,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
     async stop() {
       running = false;
       joined = false;
+      stopping.abort();
       await consumer.disconnect();
     },
     ready: () => running && joined,

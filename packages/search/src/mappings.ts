@@ -120,14 +120,14 @@ export function sliceFilter(slice: TeamSlice): Record<string, unknown> {
   return must.length === 0 ? { match_all: {} } : { bool: { filter: must } };
 }
 
-export function indexTemplate(names: IndexNames, teams: TeamConfig[], polish: PolishAnalysis) {
+export function indexTemplate(names: IndexNames, teams: TeamConfig[], polish: PolishAnalysis, options: { replicas: number }) {
   return {
     index_patterns: [names.pattern],
     priority: 100,
     template: {
       settings: {
         number_of_shards: 1,
-        number_of_replicas: 0,
+        number_of_replicas: options.replicas,
         refresh_interval: "1s",
         analysis: analysisSettings(polish),
       },

@@ -47,15 +47,19 @@ describe.each(engines)("search contract: $name", ({ start }) => {
     await engineUrl?.stop();
   });
 
-  it("keeps one document per mention however often it is upserted, and merges updates", async () => {
-    const first = mention("dup-1", { text: "Pierwsza wersja opinii" });
+  it("keeps one document per mention however often it is upserted; a new version replaces the old", async () => {
+    const first = mention("dup-1", { text: "Pierwsza wersja opinii", reply: { text: "Dziękujemy za opinię" } });
     expect((await store.upsert([first])).indexed).toEqual([first.id]);
-    const again = await store.upsert([first, { ...first, text: "Poprawiona wersja opinii" }]);
+    const { reply: _reply, ...withoutReply } = first;
+    const again = await store.upsert([first, { ...withoutReply, text: "Poprawiona wersja opinii" }]);
     expect(again.rejected).toEqual([]);
     await store.refresh();
     const page = await store.search(store.names.all, { q: "opinii" });
     expect(page.items.filter((item) => item.id === first.id)).toHaveLength(1);
-    expect(page.items.find((item) => item.id === first.id)?.text).toBe("Poprawiona wersja opinii");
+    const stored = page.items.find((item) => item.id === first.id);
+    expect(stored?.text).toBe("Poprawiona wersja opinii");
+    // The shop deleted its reply: the new version has none, and neither has the index.
+    expect(stored?.reply).toBeUndefined();
   });
 
   it("finds Polish inflected forms: a search for 'dostawa' finds 'dostawy' and 'dostawą'", async () => {

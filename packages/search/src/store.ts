@@ -91,8 +91,7 @@ export class MentionStore {
     if (polish === "none") {
       this.logger.warn("the search engine has no pl_PL hunspell dictionary; Polish text is searched without stemming");
     }
-    const template = indexTemplate(this.names, options.teams, polish);
-    template.template.settings.number_of_replicas = options.replicas ?? 0;
+    const template = indexTemplate(this.names, options.teams, polish, { replicas: options.replicas ?? 0 });
     await this.engine.request("PUT", `/_index_template/${this.names.template}`, template);
     await this.syncAliases(options.teams, template.template.aliases);
     return { polish };
@@ -128,8 +127,9 @@ export class MentionStore {
   }
 
   /**
-   * Insert or update mentions by id. Fields the pipeline does not own (the service workflow)
-   * survive a re-index because the document is merged, not replaced.
+   * Insert or replace mentions by id. The pipeline's fields are replaced whole (a field the new
+   * version lacks disappears, exactly as a rebuild from the topics would have it); the one field
+   * the pipeline does not own, the service `workflow`, is carried over.
    */
   async upsert(mentions: EnrichedMention[]): Promise<BulkOutcome> {
     const outcome: BulkOutcome = { indexed: [], retryable: [], rejected: [] };
@@ -137,7 +137,7 @@ export class MentionStore {
     const lines: unknown[] = [];
     for (const mention of mentions) {
       lines.push({ update: { _index: this.names.indexFor(mention.publishedAt), _id: mention.id, retry_on_conflict: 3 } });
-      lines.push({ doc: mention, doc_as_upsert: true });
+      lines.push({ script: { source: REPLACE_KEEPING_WORKFLOW, lang: "painless", params: { doc: mention } }, upsert: mention });
     }
     const response = await this.engine.bulk<BulkResponse>(lines);
     response.items.forEach((entry, position) => {
@@ -255,6 +255,9 @@ export class MentionStore {
     }
   }
 }
+
+const REPLACE_KEEPING_WORKFLOW =
+  "def workflow = ctx._source.workflow; ctx._source = params.doc; if (workflow != null) { ctx._source.workflow = workflow; }";
 
 function encodeCursor(sort: unknown[]): string {
   return Buffer.from(JSON.stringify(sort), "utf8").toString("base64url");

@@ -47,13 +47,14 @@ export function createIndexer(options: {
         pending = outcome.retryable.flatMap((failure) => byId.get(failure.id) ?? []);
         logger.debug({ indexed: outcome.indexed.length, retry: pending.length, rejected: outcome.rejected.length }, "bulk");
         if (pending.length === 0) break;
+        const wait = backoffMs(attempt, 500, 30_000);
         const first = outcome.retryable[0];
+        logger.warn({ pending: pending.length, attempt, waitMs: wait, status: first?.status }, `engine refused items for now: ${first?.reason}`);
+        await sleep(wait, context.signal);
         if (!context.shouldContinue()) {
+          // Not committed: whoever takes the partition next indexes these.
           throw new OdzewError("SEARCH_UNAVAILABLE", `stopping with ${pending.length} mentions not yet indexed`, { retryable: true });
         }
-        const wait = backoffMs(attempt, 500, 30_000);
-        logger.warn({ pending: pending.length, attempt, waitMs: wait, status: first?.status }, `engine refused items for now: ${first?.reason}`);
-        await sleep(wait);
         await context.heartbeat();
       }
       return rejections;
