@@ -32,7 +32,7 @@ describe("config files", () => {
     const yaml = "sources:\n  - id: x\n    type: myspace\n    schedule: '* * * * *'\n";
     const problems = problemsOf(() => parseYamlText(yaml, "s.yaml", sourcesFileSchema));
     expect(problems[0]?.path).toBe("sources[0].type");
-    expect(problems[0]?.message).toContain('supported types: "html"');
+    expect(problems[0]?.message).toContain('supported types: "app-store", "google-play"');
   });
 
   it("rejects duplicate ids and typos in field names", () => {

@@ -39,10 +39,18 @@ const cronExpression = z
 
 const sourceLimits = z
   .strictObject({
+    /** Pages one regular poll may read; it stops earlier at the first review it has seen. */
     maxPages: z.number().int().min(1).max(1000).default(10),
+    /** Pages the first poll (and `odzew backfill`) may read to catch up on history. */
+    backfillPages: z.number().int().min(1).max(10_000).default(20),
     maxItemsPerPoll: z.number().int().min(1).max(100_000).default(1000),
   })
-  .default({ maxPages: 10, maxItemsPerPoll: 1000 });
+  .default({ maxPages: 10, backfillPages: 20, maxItemsPerPoll: 1000 });
+
+const httpUrl = (what: string) => z.url({ protocol: /^https?$/, message: `an http(s) URL: ${what}` });
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "the name of an environment variable, e.g. GOOGLE_API_KEY");
+const lang = z.string().regex(/^[a-z]{2}$/, "an ISO 639-1 code such as pl or en");
+const country = z.string().regex(/^[a-z]{2}$/, "a two-letter country code in lowercase, such as pl");
 
 const sourceBase = {
   id,
@@ -75,14 +83,127 @@ export const htmlSourceSchema = z.strictObject({
   selectors: htmlSelectorsSchema,
 });
 
-export const sourceConfigSchema = z.discriminatedUnion("type", [htmlSourceSchema], {
-  error: (issue) =>
-    issue.code === "invalid_union" ? 'unknown source type; supported types: "html"' : undefined,
+/** Apple's public customer-reviews feed (JSON), newest first, 50 a page, at most 10 pages per country. */
+export const appStoreSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("app-store"),
+  appId: z.string().regex(/^\d+$/, "the numeric App Store id, e.g. 1234567890 from apps.apple.com/pl/app/…/id1234567890"),
+  countries: z.array(country).min(1).default(["pl"]),
+  baseUrl: httpUrl("the feed host").default("https://itunes.apple.com"),
 });
+
+/**
+ * Google Play. `developer-api`: your own app through the Play Developer API (reviews.list, with
+ * the developer's reply; a service-account key file). `public`: any app's public reviews.
+ */
+export const googlePlaySourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("google-play"),
+  appId: z.string().regex(/^[a-zA-Z][\w]*(\.[a-zA-Z][\w]*)+$/, "the package name, e.g. pl.example.app"),
+  mode: z.enum(["public", "developer-api"]).default("public"),
+  lang: lang.default("pl"),
+  country: country.default("pl"),
+  /** developer-api: path of the service account's JSON key, or the variable holding that path. */
+  serviceAccountKeyFile: z.string().min(1).optional(),
+  baseUrl: httpUrl("the Play host or the Developer API host").optional(),
+  tokenUrl: httpUrl("the OAuth token endpoint").default("https://oauth2.googleapis.com/token"),
+});
+
+/** Your own locations through the Business Profile API: all reviews and your replies (OAuth). */
+export const googleBusinessSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("google-business"),
+  accountId: z.string().regex(/^\d+$/, "the numeric account id"),
+  locationId: z.string().regex(/^\d+$/, "the numeric location id"),
+  /** OAuth client and refresh token of a user who manages the location, from the environment. */
+  oauth: z.strictObject({ clientIdEnv: envName, clientSecretEnv: envName, refreshTokenEnv: envName }),
+  baseUrl: httpUrl("the API host").default("https://mybusiness.googleapis.com"),
+  tokenUrl: httpUrl("the OAuth token endpoint").default("https://oauth2.googleapis.com/token"),
+});
+
+/** Any place through the Places API. Google returns at most 5 reviews per place. */
+export const googlePlacesSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("google-places"),
+  placeId: z.string().min(10, "a Place ID such as ChIJ…"),
+  apiKeyEnv: envName.default("GOOGLE_PLACES_API_KEY"),
+  lang: lang.default("pl"),
+  baseUrl: httpUrl("the API host").default("https://places.googleapis.com"),
+});
+
+/** A shop's review page on Opineo.pl. */
+export const opineoSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("opineo"),
+  url: httpUrl("the shop's review page, e.g. https://www.opineo.pl/opinie/sklep-example-pl"),
+});
+
+/** A shop's or product's review page on Ceneo.pl. */
+export const ceneoSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("ceneo"),
+  url: httpUrl("the review page, e.g. https://www.ceneo.pl/12345678#tab=reviews or a shop's opinions page"),
+});
+
+/** A company's page on Trustpilot (its embedded JSON data). */
+export const trustpilotSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("trustpilot"),
+  url: httpUrl("the company's review page, e.g. https://pl.trustpilot.com/review/example.pl"),
+});
+
+/** Any RSS or Atom feed: news, blogs, forums. No ratings. */
+export const feedSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("feed"),
+  url: httpUrl("the feed"),
+  lang: z.string().min(2).max(8).optional(),
+});
+
+const SOURCE_CONFIG_TYPES = [
+  "app-store",
+  "google-play",
+  "google-business",
+  "google-places",
+  "opineo",
+  "ceneo",
+  "trustpilot",
+  "feed",
+  "html",
+] as const;
+
+export const sourceConfigSchema = z.discriminatedUnion(
+  "type",
+  [
+    appStoreSourceSchema,
+    googlePlaySourceSchema,
+    googleBusinessSourceSchema,
+    googlePlacesSourceSchema,
+    opineoSourceSchema,
+    ceneoSourceSchema,
+    trustpilotSourceSchema,
+    feedSourceSchema,
+    htmlSourceSchema,
+  ],
+  {
+    error: (issue) =>
+      issue.code === "invalid_union"
+        ? `unknown source type; supported types: ${SOURCE_CONFIG_TYPES.map((type) => `"${type}"`).join(", ")}`
+        : undefined,
+  },
+);
 export const sourcesFileSchema = z.strictObject({
   sources: z.array(sourceConfigSchema).superRefine(uniqueIds("source")),
 });
 export type HtmlSourceConfig = z.infer<typeof htmlSourceSchema>;
+export type AppStoreSourceConfig = z.infer<typeof appStoreSourceSchema>;
+export type GooglePlaySourceConfig = z.infer<typeof googlePlaySourceSchema>;
+export type GoogleBusinessSourceConfig = z.infer<typeof googleBusinessSourceSchema>;
+export type GooglePlacesSourceConfig = z.infer<typeof googlePlacesSourceSchema>;
+export type OpineoSourceConfig = z.infer<typeof opineoSourceSchema>;
+export type CeneoSourceConfig = z.infer<typeof ceneoSourceSchema>;
+export type TrustpilotSourceConfig = z.infer<typeof trustpilotSourceSchema>;
+export type FeedSourceConfig = z.infer<typeof feedSourceSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 export type SourcesFile = z.infer<typeof sourcesFileSchema>;
 

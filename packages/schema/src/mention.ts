@@ -43,6 +43,18 @@ export const reachSchema = z.object({
   followers: z.number().int().nonnegative().optional(),
 });
 
+/** What some sources say beyond the text: app version, pros and cons, a verified purchase. */
+export const mentionDetailsSchema = z.object({
+  appVersion: z.string().max(100).optional(),
+  pros: z.array(z.string().max(5_000)).max(50).optional(),
+  cons: z.array(z.string().max(5_000)).max(50).optional(),
+  verifiedPurchase: z.boolean().optional(),
+  /** The product or location the review is about, when the source names it. */
+  subject: z.string().max(500).optional(),
+  /** The country storefront or market the review was read from (ISO 3166-1 alpha-2, lowercase). */
+  country: z.string().regex(/^[a-z]{2}$/).optional(),
+});
+
 /** A mention as a collector found it, before any enrichment. Key on Kafka: its id. */
 export const rawMentionSchema = z.object({
   schemaVersion: z.literal(MENTION_SCHEMA_VERSION),
@@ -61,6 +73,7 @@ export const rawMentionSchema = z.object({
   collectedAt: isoDateTime,
   reach: reachSchema.optional(),
   reply: replySchema.optional(),
+  details: mentionDetailsSchema.optional(),
   /** Brand ids the source instance is configured for. */
   brandHints: z.array(id).default([]),
 });

@@ -47,3 +47,47 @@ export const deadLetterSchema = z.object({
   failedAt: z.iso.datetime({ offset: true }),
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
+
+export const CURSOR_SCHEMA_VERSION = 1;
+
+/** Why a source's health is in doubt; never the same as "no new reviews". */
+export const sourceAlertSchema = z.object({
+  code: z.enum(["LAYOUT_CHANGED", "BLOCKED", "FAILING"]),
+  message: z.string(),
+  since: z.iso.datetime({ offset: true }),
+});
+export type SourceAlert = z.infer<typeof sourceAlertSchema>;
+
+/** Collector health is data: what the last polls of one source saw. */
+export const sourceHealthSchema = z.object({
+  lastPollAt: z.iso.datetime({ offset: true }).optional(),
+  lastSuccessAt: z.iso.datetime({ offset: true }).optional(),
+  /** New mentions the last successful poll published. */
+  lastNew: z.number().int().nonnegative().optional(),
+  /** Items the last successful poll could read on its pages, new or not. */
+  lastParsed: z.number().int().nonnegative().optional(),
+  /** Most items ever read in one poll: a source that had items and now parses none changed its layout. */
+  maxParsed: z.number().int().nonnegative().default(0),
+  requests: z.number().int().nonnegative().default(0),
+  httpErrors: z.number().int().nonnegative().default(0),
+  consecutiveFailures: z.number().int().nonnegative().default(0),
+  lastError: z.string().optional(),
+  alert: sourceAlertSchema.optional(),
+});
+export type SourceHealth = z.infer<typeof sourceHealthSchema>;
+
+/**
+ * What a collector remembers of a source between polls, on the compacted cursors topic keyed by
+ * source id: the native ids it delivered most recently (newest first), whether the first
+ * backfill is done, and the source's health.
+ */
+export const sourceCursorSchema = z.object({
+  schemaVersion: z.literal(CURSOR_SCHEMA_VERSION),
+  sourceId: z.string().min(1),
+  seen: z.array(z.string()).max(5_000),
+  backfilled: z.boolean(),
+  newestPublishedAt: z.iso.datetime({ offset: true }).optional(),
+  health: sourceHealthSchema,
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+export type SourceCursor = z.infer<typeof sourceCursorSchema>;

@@ -101,6 +101,16 @@ export const mentionMappings = {
     enrichedAt: date,
     reach: { properties: { votes: { type: "long" }, helpful: { type: "long" }, followers: { type: "long" } } },
     reply: { properties: { text: fullText, author: keyword, publishedAt: date } },
+    details: {
+      properties: {
+        appVersion: keyword,
+        pros: fullText,
+        cons: fullText,
+        verifiedPurchase: { type: "boolean" },
+        subject: { type: "keyword", ignore_above: 500 },
+        country: keyword,
+      },
+    },
     brandHints: keyword,
     sentiment: { properties: { label: keyword, score: { type: "float" }, model: keyword } },
     brands: { properties: { id: keyword, via: keyword, matched: keyword, position: { type: "integer" } } },

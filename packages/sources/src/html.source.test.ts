@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { htmlSourceSchema, mentionId } from "@odzew/schema";
 import { startFixtureServer, testLogger, type FixtureHandler } from "@odzew/testing";
 import { HttpClient } from "./http-client.ts";
-import { pollHtmlSource } from "./html.source.ts";
+import { htmlAdapter } from "./html.source.ts";
+import { testPollContext } from "./test-context.ts";
 
 const logger = testLogger("html-source");
 const servers: { close(): Promise<void> }[] = [];
@@ -17,7 +18,7 @@ async function serve(handler: FixtureHandler) {
   return server;
 }
 
-const http = () => new HttpClient({ logger, minIntervalMsPerHost: 0, maxAttempts: 3, timeoutMs: 5_000 });
+const context = (overrides: Parameters<typeof testPollContext>[1] = {}) => testPollContext(logger, overrides);
 
 interface Review {
   id: string;
@@ -75,7 +76,7 @@ describe("html source", () => {
       const body = page === 1 ? reviewPage(REVIEWS.slice(0, 2), "/opinie?strona=2") : reviewPage(REVIEWS.slice(2));
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body);
     });
-    const result = await pollHtmlSource(source(`${server.url}/opinie`), http());
+    const result = await htmlAdapter.poll(source(`${server.url}/opinie`), context());
     expect(result.pages).toBe(2);
     expect(result.problems).toEqual([]);
     expect(result.mentions.map((mention) => mention.nativeId)).toEqual(["101", "102", "103"]);
@@ -99,7 +100,7 @@ describe("html source", () => {
           .writeHead(200, { "content-type": "text/html" })
           .end(iconv.encode(reviewPage([REVIEWS[0]!], undefined, charset), charset));
       });
-      const result = await pollHtmlSource(source(`${server.url}/`), http());
+      const result = await htmlAdapter.poll(source(`${server.url}/`), context());
       expect(result.mentions[0]?.text).toBe("Zażółć gęślą jaźń — wszystko dotarło szybko.".replace("—", charset === "iso-8859-2" ? "?" : "—"));
       expect(result.mentions[0]?.author?.name).toBe("Łucja");
     }
@@ -113,7 +114,7 @@ describe("html source", () => {
       else response.writeHead(200, { "content-type": "text/html" }).end(reviewPage(REVIEWS));
     });
     const started = Date.now();
-    const result = await pollHtmlSource(source(`${server.url}/`), http());
+    const result = await htmlAdapter.poll(source(`${server.url}/`), context());
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(result.mentions).toHaveLength(3);
     expect(server.requests).toHaveLength(2);
@@ -121,7 +122,7 @@ describe("html source", () => {
 
   it("fails a 403 at once with an error that says so, without hammering the site", async () => {
     const server = await serve((_request, response) => response.writeHead(403).end("Forbidden"));
-    await expect(pollHtmlSource(source(`${server.url}/`), http())).rejects.toMatchObject({
+    await expect(htmlAdapter.poll(source(`${server.url}/`), context())).rejects.toMatchObject({
       code: "SOURCE_HTTP",
       retryable: false,
       message: expect.stringContaining("HTTP 403"),
@@ -137,7 +138,7 @@ describe("html source", () => {
         : reviewPage(REVIEWS.slice(0, 2), "/opinie?strona=2");
       response.writeHead(200, { "content-type": "text/html" }).end(body);
     });
-    const result = await pollHtmlSource(source(`${server.url}/opinie?strona=1`), http());
+    const result = await htmlAdapter.poll(source(`${server.url}/opinie?strona=1`), context());
     expect(result.mentions.map((mention) => mention.nativeId)).toEqual(["101", "102", "103"]);
     expect(server.requests).toHaveLength(2);
   });
@@ -151,7 +152,7 @@ describe("html source", () => {
       date: "01.02.2026",
     };
     const server = await serve((_request, response) => response.writeHead(200).end(reviewPage([hostile])));
-    const [mention] = (await pollHtmlSource(source(`${server.url}/`), http())).mentions;
+    const [mention] = (await htmlAdapter.poll(source(`${server.url}/`), context())).mentions;
     expect(mention?.text).toBe("Uwaga na oszustów!");
     expect(mention?.author?.name).toBe("anonim");
   });
@@ -160,7 +161,7 @@ describe("html source", () => {
     const server = await serve((_request, response) =>
       response.writeHead(200).end(reviewPage([REVIEWS[0]!, { ...REVIEWS[1]!, date: "wczoraj" }])),
     );
-    const result = await pollHtmlSource(source(`${server.url}/`), http());
+    const result = await htmlAdapter.poll(source(`${server.url}/`), context());
     expect(result.mentions).toHaveLength(1);
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]?.reason).toContain('found "wczoraj"');
@@ -169,6 +170,6 @@ describe("html source", () => {
   it("refuses a response larger than the size limit", async () => {
     const server = await serve((_request, response) => response.writeHead(200).end("x".repeat(2 * 1024 * 1024)));
     const small = new HttpClient({ logger, minIntervalMsPerHost: 0, maxBytes: 1024 * 1024 });
-    await expect(pollHtmlSource(source(`${server.url}/`), small)).rejects.toThrow(/larger than/);
+    await expect(htmlAdapter.poll(source(`${server.url}/`), context({ http: small }))).rejects.toThrow(/larger than/);
   });
 });

@@ -1,7 +1,7 @@
 import { describeError, isRetryable, type Logger } from "@odzew/core";
 import { createBatchWorker, publish, type BatchWorker, type Kafka, type Producer } from "@odzew/kafka";
 import { collectJobSchema, type CollectJob, type SourceConfig, type TopicNames } from "@odzew/schema";
-import { pollHtmlSource, type HttpClient, type PollResult } from "@odzew/sources";
+import { pollSource, type HttpClient, type PollResult } from "@odzew/sources";
 
 /** What the collector knows of each source's last poll. */
 export interface SourceHealth {
@@ -11,13 +11,6 @@ export interface SourceHealth {
   lastItems?: number;
   lastError?: string;
   consecutiveErrors: number;
-}
-
-export function pollSource(source: SourceConfig, http: HttpClient, signal?: AbortSignal): Promise<PollResult> {
-  switch (source.type) {
-    case "html":
-      return pollHtmlSource(source, http, signal ? { signal } : {});
-  }
 }
 
 /**
@@ -67,7 +60,14 @@ export function createCollector(options: {
       const startedAt = new Date().toISOString();
       let result: PollResult;
       try {
-        result = await pollSource(source, options.http, abort.signal);
+        result = await pollSource(source, {
+          http: options.http,
+          seen: new Set(),
+          mode: "incremental",
+          now: new Date(),
+          signal: abort.signal,
+          secret: (name) => process.env[name],
+        });
       } catch (error) {
         // A source that is down is not a poison job: the next scheduled poll tries again.
         state.lastPollAt = startedAt;
