@@ -63,6 +63,21 @@ export function createProducer(kafka: Kafka): Producer {
   });
 }
 
+/**
+ * A transactional producer: its writes to several topics, and the offset of what it consumed,
+ * become visible together or not at all. `transactionalId` must be unique per running process.
+ */
+export function createTransactionalProducer(kafka: Kafka, transactionalId: string): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionalId,
+    // Short: a collector that dies mid-transaction holds readers back until this runs out.
+    transactionTimeout: 20_000,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}
+
 /** Create the topics that do not exist yet; existing ones are left as they are. */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], replicationFactor = 1): Promise<string[]> {
   const admin: Admin = kafka.admin();

@@ -1,5 +1,5 @@
-export { createKafka, createProducer, ensureTopics, deleteTopics, kafkaConnectionFromEnv, type KafkaConnection } from "./client.ts";
-export { encode, publish, type OutgoingMessage } from "./codec.ts";
+export { createKafka, createProducer, createTransactionalProducer, ensureTopics, deleteTopics, kafkaConnectionFromEnv, type KafkaConnection } from "./client.ts";
+export { encode, publish, publishAtomically, type OutgoingMessage, type ConsumedPosition } from "./codec.ts";
 export {
   createBatchWorker,
   type BatchWorker,
@@ -9,3 +9,4 @@ export {
   type Rejection,
 } from "./worker.ts";
 export type { Kafka, Producer } from "kafkajs";
+export { createTopicTable, type TopicTable } from "./table.ts";

@@ -24,6 +24,15 @@ export interface FetchedPage {
   charset: string;
 }
 
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
+
+export interface HttpRequestOptions {
+  headers?: Record<string, string>;
+  /** A string or bytes, sent as is: set the content-type header to match. */
+  body?: string | Buffer;
+  signal?: AbortSignal;
+}
+
 export const DEFAULT_USER_AGENT = "OdzewBot/0.1 (+https://github.com/odzew/odzew; self-hosted review monitoring)";
 
 /**
@@ -63,25 +72,41 @@ export class HttpClient {
   }
 
   async get(url: string, signal?: AbortSignal): Promise<FetchedPage> {
+    return this.request("GET", url, signal ? { signal } : {});
+  }
+
+  /**
+   * Any request (POST for form posts and token exchanges, request headers such as
+   * Authorization) through the same rate limit, retries, size cap and charset detection as
+   * `get`. Header values are never logged.
+   */
+  async request(method: HttpMethod, url: string, options: HttpRequestOptions = {}): Promise<FetchedPage> {
+    const { signal, headers: requestHeaders, body: requestBody } = options;
     for (let attempt = 1; ; attempt++) {
       await this.waitForSlot(url, signal);
       let status: number;
       let headers: Record<string, unknown>;
       let body: Buffer;
       try {
-        const response = await this.axios.get<ArrayBuffer>(url, signal ? { signal } : {});
+        const response = await this.axios.request<ArrayBuffer>({
+          method,
+          url,
+          ...(requestHeaders ? { headers: requestHeaders } : {}),
+          ...(requestBody !== undefined ? { data: requestBody } : {}),
+          ...(signal ? { signal } : {}),
+        });
         status = response.status;
         headers = response.headers as Record<string, unknown>;
         body = Buffer.from(response.data);
       } catch (error) {
         const tooLarge = error instanceof AxiosError && /maxContentLength/.test(error.message);
         if (tooLarge) {
-          throw new OdzewError("SOURCE_HTTP", `GET ${url}: response larger than ${this.options.maxBytes} bytes`, {
+          throw new OdzewError("SOURCE_HTTP", `${method} ${url}: response larger than ${this.options.maxBytes} bytes`, {
             context: { url },
           });
         }
         if (attempt >= this.options.maxAttempts || signal?.aborted) {
-          throw new OdzewError("SOURCE_HTTP", `GET ${url}: ${error instanceof Error ? error.message : String(error)}`, {
+          throw new OdzewError("SOURCE_HTTP", `${method} ${url}: ${error instanceof Error ? error.message : String(error)}`, {
             retryable: true,
             cause: error,
             context: { url },
@@ -98,13 +123,14 @@ export class HttpClient {
       const transient = status === 429 || status === 408 || status >= 500;
       const retryAfter = parseRetryAfter(headers["retry-after"]);
       if (!transient || attempt >= this.options.maxAttempts || (retryAfter ?? 0) > this.options.maxRetryAfterMs) {
-        throw new OdzewError("SOURCE_HTTP", `GET ${url}: HTTP ${status}`, {
+        throw new OdzewError("SOURCE_HTTP", `${method} ${url}: HTTP ${status}`, {
           retryable: transient,
-          context: { url, status, retryAfterMs: retryAfter },
+          // The start of the error body: APIs say there why they refused (a missing permission, an invalid grant).
+          context: { url, status, retryAfterMs: retryAfter, body: errorSnippet(headers["content-type"], body) },
         });
       }
       const wait = retryAfter ?? backoffMs(attempt, 1_000, 30_000);
-      this.logger.warn({ url, status, attempt, waitMs: wait }, "source asked us to slow down; retrying");
+      this.logger.warn({ url, method, status, attempt, waitMs: wait }, "source asked us to slow down; retrying");
       this.nextSlot.set(new URL(url).host, Date.now() + wait);
     }
   }
@@ -150,6 +176,13 @@ export function detectCharset(contentType: unknown, body: Buffer): string {
 
 function isValidUtf8(body: Buffer): boolean {
   return Buffer.from(body.toString("utf8"), "utf8").equals(body);
+}
+
+/** At most 300 characters of an error response, for the error's context. */
+function errorSnippet(contentType: unknown, body: Buffer): string | undefined {
+  if (body.length === 0) return undefined;
+  const text = decode(body.subarray(0, 2048), detectCharset(contentType, body)).replace(/\s+/g, " ").trim();
+  return text === "" ? undefined : text.slice(0, 300);
 }
 
 function decode(body: Buffer, charset: string): string {

@@ -1,18 +1,30 @@
 import { OdzewError } from "@odzew/core";
 import type { SourceConfig } from "@odzew/schema";
 import type { PollContext, PollResult, SourceAdapter } from "./adapter.ts";
+import { appStoreAdapter } from "./app-store.source.ts";
+import { ceneoAdapter } from "./ceneo.source.ts";
+import { feedAdapter } from "./feed.source.ts";
+import { googleBusinessAdapter } from "./google-business.source.ts";
+import { googlePlacesAdapter } from "./google-places.source.ts";
+import { googlePlayAdapter } from "./google-play.source.ts";
 import { htmlAdapter } from "./html.source.ts";
+import { opineoAdapter } from "./opineo.source.ts";
+import { trustpilotAdapter } from "./trustpilot.source.ts";
 
-type AdapterFor = { [T in SourceConfig["type"]]?: SourceAdapter<Extract<SourceConfig, { type: T }>> };
+type AdapterFor = { [T in SourceConfig["type"]]: SourceAdapter<Extract<SourceConfig, { type: T }>> };
 
-/** One adapter per source type. */
+/** One adapter per source type; the type system makes sure none is missing. */
 const ADAPTERS: AdapterFor = {
+  "app-store": appStoreAdapter,
+  "google-play": googlePlayAdapter,
+  "google-business": googleBusinessAdapter,
+  "google-places": googlePlacesAdapter,
+  opineo: opineoAdapter,
+  ceneo: ceneoAdapter,
+  trustpilot: trustpilotAdapter,
+  feed: feedAdapter,
   html: htmlAdapter,
 };
-
-export function hasAdapter(type: SourceConfig["type"]): boolean {
-  return ADAPTERS[type] !== undefined;
-}
 
 /** Poll a source with the adapter of its type. */
 export function pollSource(source: SourceConfig, context: PollContext): Promise<PollResult> {

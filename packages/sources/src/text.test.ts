@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectCharset, parseRetryAfter } from "./http-client.ts";
-import { cleanText, normaliseRating, parseNumber, parseReviewDate } from "./text.ts";
+import { load } from "cheerio";
+import { cleanText, elementText, normaliseRating, parseNumber, parseReviewDate, parseScore, plainText } from "./text.ts";
 
 describe("review text helpers", () => {
   it("reads the dates review pages print", () => {
@@ -9,6 +10,27 @@ describe("review text helpers", () => {
     expect(parseReviewDate("3 października 2025")?.slice(0, 10)).toBe("2025-10-03");
     expect(parseReviewDate("31.02.2026")).toBeUndefined();
     expect(parseReviewDate("wczoraj")).toBeUndefined();
+  });
+
+  it("reads Ceneo's datetime with seconds and Opineo's 'date | time'", () => {
+    expect(parseReviewDate("2020-12-10 19:41:04")).toBe("2020-12-10T18:41:04.000Z");
+    expect(parseReviewDate("4 stycznia 2015 | 16:33")).toBe("2015-01-04T15:33:00.000Z");
+    expect(parseReviewDate("12.03.2026 14:05:30")).toBe("2026-03-12T13:05:30.000Z");
+    expect(parseReviewDate("2026-03-12 25:00")).toBeUndefined();
+  });
+
+  it("reads scores with their scale", () => {
+    expect(parseScore("4,5/5")).toEqual({ value: 4.5, max: 5 });
+    expect(parseScore("7.5 / 10")).toEqual({ value: 7.5, max: 10 });
+    expect(parseScore("Ocena: 4")).toBeUndefined();
+  });
+
+  it("keeps the line breaks a reader sees and drops markup", () => {
+    const $ = load("<div id=r>Kurier <b>spóźniony</b>.<br>Druga linia<p>Akapit</p><script>x()</script></div>");
+    expect(elementText($("#r"))).toBe("Kurier spóźniony.\nDruga linia\nAkapit");
+    expect($("#r script")).toHaveLength(1); // the page itself is untouched
+    expect(plainText('Uwaga<script>alert("xss")</script> na <b>oszustów</b>!')).toBe("Uwaga na oszustów!");
+    expect(plainText("Sklep <3 polecam, a < b > c & d")).toBe("Sklep <3 polecam, a < b > c & d");
   });
 
   it("normalises ratings to 1–5 and keeps the original", () => {

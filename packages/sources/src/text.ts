@@ -1,3 +1,6 @@
+import { load, type Cheerio } from "cheerio";
+import type { AnyNode } from "domhandler";
+
 /** Collapse whitespace and strip control characters: stored text is plain text. */
 export function cleanText(value: string): string {
   return value
@@ -16,9 +19,10 @@ const POLISH_MONTHS: Record<string, number> = {
 };
 
 /**
- * Dates as review pages write them: ISO 8601, "12.03.2026 14:05", "2026-03-12 14:05" or
- * "12 marca 2026". Local times without a zone are taken as Europe/Warsaw's standard offset
- * approximated by UTC+1. Returns an ISO string, or undefined when the text is not a date.
+ * Dates as review pages write them: ISO 8601, "12.03.2026 14:05", "2026-03-12 14:05[:59]" (Ceneo's
+ * `time[datetime]`), "12 marca 2026" or "12 marca 2026 | 14:05" (Opineo). Local times without a
+ * zone are taken as Europe/Warsaw's standard offset approximated by UTC+1. Returns an ISO
+ * string, or undefined when the text is not a date.
  */
 export function parseReviewDate(value: string): string | undefined {
   const text = value.trim().toLowerCase();
@@ -27,11 +31,11 @@ export function parseReviewDate(value: string): string | undefined {
     const at = Date.parse(value.trim());
     return Number.isNaN(at) ? undefined : new Date(at).toISOString();
   }
-  let match = /^(\d{4})-(\d{2})-(\d{2})(?:[ ,]+(\d{1,2}):(\d{2}))?$/.exec(text);
-  if (match) return local(+match[1]!, +match[2]!, +match[3]!, match[4], match[5]);
-  match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,]+(\d{1,2}):(\d{2}))?$/.exec(text);
-  if (match) return local(+match[3]!, +match[2]!, +match[1]!, match[4], match[5]);
-  match = /^(\d{1,2})\s+(\p{L}+)\s+(\d{4})(?:[ ,r.]+(\d{1,2}):(\d{2}))?/u.exec(text);
+  let match = /^(\d{4})-(\d{2})-(\d{2})(?:[ ,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (match) return local(+match[1]!, +match[2]!, +match[3]!, match[4], match[5], match[6]);
+  match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (match) return local(+match[3]!, +match[2]!, +match[1]!, match[4], match[5], match[6]);
+  match = /^(\d{1,2})\s+(\p{L}+)\s+(\d{4})(?:[ ,r.|]+(\d{1,2}):(\d{2}))?/u.exec(text);
   if (match) {
     const month = POLISH_MONTHS[match[2]!];
     if (month) return local(+match[3]!, month, +match[1]!, match[4], match[5]);
@@ -39,9 +43,10 @@ export function parseReviewDate(value: string): string | undefined {
   return undefined;
 }
 
-function local(year: number, month: number, day: number, hour?: string, minute?: string): string | undefined {
+function local(year: number, month: number, day: number, hour?: string, minute?: string, second?: string): string | undefined {
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-  const utc = Date.UTC(year, month - 1, day, Number(hour ?? 12) - 1, Number(minute ?? 0));
+  if (Number(hour ?? 0) > 23 || Number(minute ?? 0) > 59 || Number(second ?? 0) > 59) return undefined;
+  const utc = Date.UTC(year, month - 1, day, Number(hour ?? 12) - 1, Number(minute ?? 0), Number(second ?? 0));
   const date = new Date(utc);
   return date.getUTCMonth() === month - 1 || hour !== undefined ? date.toISOString() : undefined;
 }
@@ -59,4 +64,37 @@ export function normaliseRating(original: number, scaleMin: number, scaleMax: nu
   if (scaleMax <= scaleMin || original < scaleMin || original > scaleMax) return undefined;
   const value = 1 + ((original - scaleMin) * 4) / (scaleMax - scaleMin);
   return { value: Math.round(value * 100) / 100, original, scaleMin, scaleMax };
+}
+
+/** A score as review sites print it: "4,5/5", "7.5 / 10", "4/5". The scale's top comes from the text. */
+export function parseScore(value: string): { value: number; max: number } | undefined {
+  const match = /(\d+(?:[.,]\d+)?)\s*\/\s*(\d+(?:[.,]\d+)?)/.exec(value);
+  if (!match) return undefined;
+  const score = Number(match[1]!.replace(",", "."));
+  const max = Number(match[2]!.replace(",", "."));
+  return Number.isFinite(score) && Number.isFinite(max) && max > 0 ? { value: score, max } : undefined;
+}
+
+const BLOCKS = "p, div, li, tr, h1, h2, h3, h4, h5, h6, blockquote";
+
+/**
+ * The text of an element as a reader sees it: line breaks where the page breaks lines (`<br>`,
+ * paragraphs, list items), markup gone, whitespace collapsed. The page itself is left as it was.
+ */
+export function elementText(element: Cheerio<AnyNode>): string {
+  const copy = element.clone();
+  copy.find("script, style, noscript, template, iframe, object").remove();
+  copy.find("br").replaceWith("\n");
+  copy.find(BLOCKS).before("\n").append("\n");
+  return cleanText(copy.text());
+}
+
+/**
+ * Plain text from a string that should be plain but may carry markup (review text from a JSON
+ * API, a user who typed HTML): tags and scripts go, "<3" and "a < b" stay as written.
+ */
+export function plainText(value: string): string {
+  if (!/<\/?[a-z!][^>]*>/i.test(value)) return cleanText(value);
+  const $ = load(value, null, false);
+  return elementText($.root());
 }

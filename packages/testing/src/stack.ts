@@ -101,12 +101,25 @@ export async function createTestStore(prefix: string, teams: TeamConfig[] = [], 
 }
 
 /**
- * Read every message currently on a topic, from the beginning, as parsed JSON.
- * Uses a fresh consumer group, so it never disturbs the workers under test.
+ * Read every message currently on a topic, from the beginning, as parsed JSON (committed
+ * messages only, as the pipeline's consumers read them). Uses a fresh consumer group, so it
+ * never disturbs the workers under test. Offsets cannot tell when the end is reached (commit
+ * markers of transactions take offsets too), so it reads until at least `minMessages` arrived
+ * and nothing new came for `quietMs`.
  */
-export async function readTopic(kafka: Kafka, topic: string, options: { minMessages?: number; timeoutMs?: number } = {}) {
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  options: { minMessages?: number; timeoutMs?: number; quietMs?: number } = {},
+) {
   const consumer = kafka.consumer({ groupId: `${topic}-reader-${randomBytes(4).toString("hex")}` });
   const messages: { key: string | null; value: unknown; partition: number; offset: string }[] = [];
+  let lastArrival = Date.now();
+  let assigned = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    assigned = true;
+    lastArrival = Date.now();
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -120,19 +133,15 @@ export async function readTopic(kafka: Kafka, topic: string, options: { minMessa
           // keep the text
         }
         messages.push({ key: message.key?.toString("utf8") ?? null, value, partition, offset: message.offset });
+        lastArrival = Date.now();
       },
     });
-    const admin = kafka.admin();
-    await admin.connect();
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.disconnect();
-    const total = ends.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
-    const wanted = Math.max(total, options.minMessages ?? 0);
-    await waitFor(`${wanted} messages on ${topic} (have ${messages.length})`, () => messages.length >= wanted, {
-      timeoutMs: options.timeoutMs ?? 30_000,
-    }).catch((error: unknown) => {
-      if ((options.minMessages ?? 0) > messages.length) throw error;
-    });
+    const quietMs = options.quietMs ?? 1_000;
+    await waitFor(
+      `${options.minMessages ?? 0} messages on ${topic} (have ${messages.length})`,
+      () => assigned && messages.length >= (options.minMessages ?? 0) && Date.now() - lastArrival >= quietMs,
+      { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 100 },
+    );
     return messages;
   } finally {
     await consumer.disconnect();

@@ -1,37 +1,61 @@
-import { describeError, isRetryable, type Logger } from "@odzew/core";
-import { createBatchWorker, publish, type BatchWorker, type Kafka, type Producer } from "@odzew/kafka";
-import { collectJobSchema, type CollectJob, type SourceConfig, type TopicNames } from "@odzew/schema";
+import { describeError, type Logger } from "@odzew/core";
+import {
+  createBatchWorker,
+  createTopicTable,
+  publish,
+  publishAtomically,
+  type BatchWorker,
+  type Kafka,
+  type Producer,
+} from "@odzew/kafka";
+import {
+  collectJobSchema,
+  sourceCursorSchema,
+  type CollectJob,
+  type SourceConfig,
+  type SourceCursor,
+  type TopicNames,
+} from "@odzew/schema";
 import { pollSource, type HttpClient, type PollResult } from "@odzew/sources";
+import { afterFailure, afterSuccess, emptyCursor } from "./health.ts";
 
-/** What the collector knows of each source's last poll. */
-export interface SourceHealth {
-  sourceId: string;
-  lastPollAt?: string;
-  lastSuccessAt?: string;
-  lastItems?: number;
-  lastError?: string;
-  consecutiveErrors: number;
-}
-
-/**
- * Takes collect jobs from the shared consumer group, polls the source, and publishes what it
- * found to the raw mentions topic keyed by mention id. The job's offset is committed only after
- * the mentions are on Kafka, so a collector that dies mid-job leaves the job to another one.
- */
-export function createCollector(options: {
+export interface CollectorOptions {
   kafka: Kafka;
+  /** For dead letters. */
   producer: Producer;
+  /** Transactional: mentions, cursor and the job's offset are written as one. */
+  transactionalProducer: Producer;
   sources: SourceConfig[];
   http: HttpClient;
   topics: TopicNames;
   groupId: string;
   logger: Logger;
+  /** Secrets by environment variable name (API keys, OAuth tokens). */
+  secret?: (name: string) => string | undefined;
   onCrash?: (error: unknown) => void;
-}): BatchWorker & { health(): SourceHealth[] } {
+}
+
+/**
+ * Takes collect jobs from the shared consumer group, polls the source from where its cursor
+ * says the last poll stopped, publishes what is new to the raw mentions topic keyed by mention
+ * id, then the new cursor (with the source's health), and only then commits the job. A
+ * collector that dies mid-job leaves the job to another one, which starts from the same cursor.
+ */
+export function createCollector(options: CollectorOptions): BatchWorker & { cursor(sourceId: string): SourceCursor | undefined } {
   const logger = options.logger.child({ scope: "collector" });
   const sources = new Map(options.sources.map((source) => [source.id, source]));
-  const health = new Map<string, SourceHealth>();
+  const cursors = createTopicTable({
+    kafka: options.kafka,
+    topic: options.topics.collectCursors,
+    schema: sourceCursorSchema,
+    logger,
+    producer: options.producer,
+  });
   const abort = new AbortController();
+
+  async function saveCursor(cursor: SourceCursor): Promise<void> {
+    await publish(options.producer, options.topics.collectCursors, [{ key: cursor.sourceId, value: cursor }]);
+  }
 
   const worker = createBatchWorker<CollectJob>({
     kafka: options.kafka,
@@ -51,59 +75,80 @@ export function createCollector(options: {
       if (!source) {
         return [{ message, code: "SOURCE_UNKNOWN", reason: `no source "${job.sourceId}" in this collector's sources file` }];
       }
-      const state = health.get(source.id) ?? { sourceId: source.id, consecutiveErrors: 0 };
-      health.set(source.id, state);
-      if (state.lastPollAt && state.lastPollAt > job.requestedAt) {
-        logger.debug({ sourceId: source.id, jobId: job.jobId }, "job older than the last poll; skipped");
+      // Another collector may have polled this source last: read its cursor first.
+      await cursors.catchUp();
+      const startedAt = new Date();
+      const cursor = cursors.get(source.id) ?? emptyCursor(source.id, startedAt);
+      if (cursor.health.lastPollAt && cursor.health.lastPollAt > job.requestedAt && job.reason === "schedule") {
+        logger.debug({ sourceId: source.id, jobId: job.jobId }, "a newer poll already ran; job skipped");
         return [];
       }
-      const startedAt = new Date().toISOString();
+      const mode = cursor.backfilled && job.reason !== "backfill" ? "incremental" : "backfill";
       let result: PollResult;
       try {
         result = await pollSource(source, {
           http: options.http,
-          seen: new Set(),
-          mode: "incremental",
-          now: new Date(),
+          seen: new Set(cursor.seen),
+          mode,
+          now: startedAt,
           signal: abort.signal,
-          secret: (name) => process.env[name],
+          secret: options.secret ?? ((name) => process.env[name]),
         });
       } catch (error) {
-        // A source that is down is not a poison job: the next scheduled poll tries again.
-        state.lastPollAt = startedAt;
-        state.lastError = describeError(error);
-        state.consecutiveErrors += 1;
-        logger.warn(
-          { sourceId: source.id, retryable: isRetryable(error), consecutiveErrors: state.consecutiveErrors },
-          `poll failed: ${state.lastError}`,
-        );
+        if (abort.signal.aborted) throw error;
+        const next = afterFailure(cursor, error, startedAt, new Date());
+        await saveCursor(next);
+        logHealth(logger, source.id, next, `poll failed: ${describeError(error)}`);
         return [];
       }
-      await publish(
-        options.producer,
-        options.topics.mentionsRaw,
-        result.mentions.map((mention) => ({ key: mention.id, value: mention })),
+      const next = afterSuccess(cursor, result, startedAt, new Date());
+      // The new mentions, the cursor that says they were delivered, and the job's offset: all or
+      // nothing, so a collector dying here neither loses a review nor delivers it twice.
+      await publishAtomically(
+        options.transactionalProducer,
+        [
+          { topic: options.topics.mentionsRaw, messages: result.mentions.map((mention) => ({ key: mention.id, value: mention })) },
+          { topic: options.topics.collectCursors, messages: [{ key: next.sourceId, value: next }] },
+        ],
+        { groupId: options.groupId, topic: options.topics.collectJobs, partition: message.partition, offset: message.offset },
       );
-      state.lastPollAt = startedAt;
-      state.lastSuccessAt = new Date().toISOString();
-      state.lastItems = result.mentions.length;
-      state.consecutiveErrors = 0;
-      delete state.lastError;
       for (const problem of result.problems.slice(0, 10)) logger.warn({ sourceId: source.id, page: problem.page }, problem.reason);
-      logger.info(
-        { sourceId: source.id, jobId: job.jobId, mentions: result.mentions.length, pages: result.pages, problems: result.problems.length },
-        "polled",
-      );
+      logHealth(logger, source.id, next, "polled", {
+        jobId: job.jobId,
+        mode,
+        new: result.mentions.length,
+        parsed: result.parsed,
+        pages: result.pages,
+        requests: result.requests,
+        stoppedBy: result.stoppedBy,
+        problems: result.problems.length,
+      });
       return [];
     },
   });
 
   return {
     ...worker,
+    async start() {
+      await cursors.start();
+      await worker.start();
+    },
     async stop() {
       abort.abort();
       await worker.stop();
+      await cursors.stop();
     },
-    health: () => [...health.values()],
+    cursor: (sourceId) => cursors.get(sourceId),
   };
+}
+
+function logHealth(logger: Logger, sourceId: string, cursor: SourceCursor, message: string, fields: Record<string, unknown> = {}) {
+  const alert = cursor.health.alert;
+  if (alert) {
+    logger.error({ sourceId, alert: alert.code, since: alert.since, ...fields }, `source health alert: ${alert.message}`);
+  } else if (cursor.health.consecutiveFailures > 0) {
+    logger.warn({ sourceId, failures: cursor.health.consecutiveFailures, ...fields }, message);
+  } else {
+    logger.info({ sourceId, ...fields }, message);
+  }
 }

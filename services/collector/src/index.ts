@@ -1,6 +1,7 @@
+import { hostname } from "node:os";
 import { loadSourcesFile } from "@odzew/config";
 import { ShutdownManager, createLogger, startHealthServer } from "@odzew/core";
-import { createKafka, createProducer, kafkaConnectionFromEnv } from "@odzew/kafka";
+import { createKafka, createProducer, createTransactionalProducer, kafkaConnectionFromEnv } from "@odzew/kafka";
 import { topicNames } from "@odzew/schema";
 import { HttpClient } from "@odzew/sources";
 import { createCollector } from "./collect.ts";
@@ -16,10 +17,14 @@ await shutdown.boot(async () => {
   const producer = createProducer(kafka);
   await producer.connect();
   shutdown.register({ name: "producer", stop: () => producer.disconnect() });
+  const transactionalProducer = createTransactionalProducer(kafka, `${env.COLLECTOR_GROUP_ID}-${hostname()}-${process.pid}`);
+  await transactionalProducer.connect();
+  shutdown.register({ name: "transactional producer", stop: () => transactionalProducer.disconnect() });
 
   const collector = createCollector({
     kafka,
     producer,
+    transactionalProducer,
     sources,
     http: new HttpClient({
       logger,

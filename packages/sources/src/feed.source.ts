@@ -1,0 +1,114 @@
+import { createHash } from "node:crypto";
+import { parseFeed } from "@rowanmanning/feed-parser";
+import { OdzewError } from "@odzew/core";
+import { MENTION_SCHEMA_VERSION, mentionId, type FeedSourceConfig, type RawMention } from "@odzew/schema";
+import { paginate, resolveUrl, type Page, type PollProblem, type SourceAdapter } from "./adapter.ts";
+import { loadHtml } from "./html.source.ts";
+import { cleanText } from "./text.ts";
+
+const MAX_TEXT = 100_000;
+const MAX_NATIVE_ID = 512;
+
+type Feed = ReturnType<typeof parseFeed>;
+type FeedItem = Feed["items"][number];
+
+/**
+ * Any RSS (0.9x, 1.0/RDF, 2.0) or Atom feed: news sites, blogs, forums. The feed is fetched
+ * with our own HTTP client (politeness, charset from the header or the XML declaration) and
+ * parsed from the decoded string by @rowanmanning/feed-parser. A feed is one "page": items
+ * are sorted newest first so that the incremental stop at the first seen item is right even
+ * for feeds that do not list newest first.
+ */
+export const feedAdapter: SourceAdapter<FeedSourceConfig> = {
+  type: "feed",
+  poll(source, context) {
+    const collectedAt = context.now.toISOString();
+    return paginate(source, context, source.url, async (url): Promise<Page> => {
+      const fetched = await context.http.get(url, context.signal);
+      const feed = parseFeedText(fetched.text, fetched.url);
+      const lang = normaliseLang(source.lang) ?? normaliseLang(feed.language ?? undefined);
+      const problems: PollProblem[] = [];
+      const dated: { mention: RawMention; at: number }[] = [];
+      for (const [index, item] of feed.items.entries()) {
+        const parsed = readItem(item, index, source, fetched.url, lang, collectedAt);
+        if ("problem" in parsed) problems.push({ page: fetched.url, reason: parsed.problem });
+        else dated.push({ mention: parsed, at: Date.parse(parsed.publishedAt) });
+      }
+      // Feeds usually list newest first, but not always; paginate relies on newest first.
+      dated.sort((a, b) => b.at - a.at);
+      return { url: fetched.url, mentions: dated.map((entry) => entry.mention), problems, next: undefined };
+    });
+  },
+};
+
+function parseFeedText(text: string, url: string): Feed {
+  try {
+    return parseFeed(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new OdzewError("SOURCE_PARSE", `${url} is not a readable RSS or Atom feed: ${reason}`, {
+      cause: error,
+      context: { url, start: text.slice(0, 200) },
+    });
+  }
+}
+
+function readItem(
+  item: FeedItem,
+  index: number,
+  source: FeedSourceConfig,
+  feedUrl: string,
+  lang: string | undefined,
+  collectedAt: string,
+): RawMention | { problem: string } {
+  const title = item.title ? htmlToText(item.title) : "";
+  const link = item.url ? resolveUrl(item.url, feedUrl) : undefined;
+  const date = item.published ?? item.updated;
+  const label = item.id ?? link ?? (title ? `"${title.slice(0, 80)}"` : `#${index + 1}`);
+  // Never invent a date: an undated item cannot be placed in time, so it is reported.
+  if (!date) return { problem: `feed item ${label} has no date (pubDate, dc:date, published or updated)` };
+  const publishedAt = date.toISOString();
+
+  let nativeId = item.id?.trim() || link || `sha256:${sha256(`${title}\u0000${publishedAt}`)}`;
+  if (nativeId.length > MAX_NATIVE_ID) nativeId = `sha256:${sha256(nativeId)}`;
+
+  const body = item.content ?? item.description;
+  // An item with only a title (some forums, link blogs) keeps the title as its text.
+  const text = (body ? htmlToText(body) : "") || title;
+  const author = item.authors.map((entry) => entry.name?.trim()).find((name) => name);
+
+  return {
+    schemaVersion: MENTION_SCHEMA_VERSION,
+    id: mentionId(source.id, nativeId),
+    source: { id: source.id, type: "feed" },
+    nativeId,
+    ...(link ? { url: link } : {}),
+    ...(author ? { author: { name: cleanText(author).slice(0, 500) } } : {}),
+    ...(title ? { title: title.slice(0, 2_000) } : {}),
+    text: text.slice(0, MAX_TEXT),
+    ...(lang ? { lang } : {}),
+    publishedAt,
+    collectedAt,
+    brandHints: source.brands,
+  };
+}
+
+const BLOCKS = "p, div, br, li, tr, h1, h2, h3, h4, h5, h6, blockquote, pre, section, article, header, footer, figure, table";
+
+/** HTML (as feed descriptions carry it) → plain text: scripts and styles removed, entities decoded, blocks on their own lines. */
+export function htmlToText(html: string): string {
+  if (!/[<&]/.test(html)) return cleanText(html);
+  const $ = loadHtml(html);
+  $(BLOCKS).after("\n");
+  return cleanText($.root().text());
+}
+
+/** "pl-PL", "PL", "pl_pl" → "pl"; anything that is not a language tag → undefined. */
+export function normaliseLang(value: string | undefined): string | undefined {
+  const primary = value?.trim().toLowerCase().split(/[-_]/)[0];
+  return primary && /^[a-z]{2,3}$/.test(primary) ? primary : undefined;
+}
+
+function sha256(value: string): string {
+  return createHash("sha256").update(value).digest("hex").slice(0, 32);
+}

@@ -1,0 +1,452 @@
+import { generateKeyPairSync, verify } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { googlePlaySourceSchema, mentionId, rawMentionSchema } from "@odzew/schema";
+import { startFixtureServer, testLogger, type FixtureHandler } from "@odzew/testing";
+import { googlePlayAdapter } from "./google-play.source.ts";
+import { testPollContext } from "./test-context.ts";
+
+const logger = testLogger("google-play-source");
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function serve(handler: FixtureHandler) {
+  const server = await startFixtureServer(handler);
+  servers.push(server);
+  return server;
+}
+
+const context = (overrides: Parameters<typeof testPollContext>[1] = {}) => testPollContext(logger, overrides);
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/google-play/${name}`, import.meta.url), "utf8");
+
+/** The body of the request a fixture handler is answering (the fixture server records only the head). */
+function requestBody(response: ServerResponse): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    response.req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    response.req.on("error", reject);
+  });
+}
+
+const APP_ID = "pl.zuraw.bank";
+const source = (overrides: Record<string, unknown>) =>
+  googlePlaySourceSchema.parse({
+    id: "zuraw-android",
+    type: "google-play",
+    brands: ["zuraw"],
+    schedule: "*/30 * * * *",
+    appId: APP_ID,
+    ...overrides,
+  });
+
+// ---------------------------------------------------------------------------------------------
+// developer-api
+// ---------------------------------------------------------------------------------------------
+
+const keys = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: "spki", format: "pem" },
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+});
+const CLIENT_EMAIL = "odzew-reader@zuraw-play.iam.gserviceaccount.com";
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A service account key file as the Cloud console downloads it; a new file per test keeps the token cache apart. */
+function keyFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), "odzew-play-"));
+  tempDirs.push(dir);
+  const path = join(dir, "zuraw-play-1f2e3d4c5b6a.json");
+  writeFileSync(
+    path,
+    JSON.stringify({
+      type: "service_account",
+      project_id: "zuraw-play",
+      private_key_id: "1f2e3d4c5b6a79880a1b2c3d4e5f60718293a4b5",
+      private_key: keys.privateKey,
+      client_email: CLIENT_EMAIL,
+      client_id: "109876543210987654321",
+      auth_uri: "https://accounts.google.com/o/oauth2/auth",
+      token_uri: "https://oauth2.googleapis.com/token",
+      auth_provider_x509_cert_url: "https://www.googleapis.com/oauth2/v1/certs",
+      client_x509_cert_url: "https://www.googleapis.com/robot/v1/metadata/x509/odzew-reader%40zuraw-play.iam.gserviceaccount.com",
+      universe_domain: "googleapis.com",
+    }),
+  );
+  return path;
+}
+
+interface ApiFixture {
+  /** Reviews answer by page token ("" for the first page); default: the two fixture pages. */
+  pages?: Record<string, { status?: number; body: string }>;
+  /** Access tokens the token endpoint hands out, in order. */
+  tokens?: string[];
+  /** Tokens the API accepts; default: all handed out. */
+  accepted?: string[];
+}
+
+/** The Google OAuth token endpoint and the Play Developer API on one local server. */
+async function developerApi(fixtureOptions: ApiFixture = {}) {
+  const tokens = fixtureOptions.tokens ?? ["ya29.c.b0AXv0zTPfixture-token-1"];
+  const pages = fixtureOptions.pages ?? {
+    "": { body: fixture("developer-api-page-1.json") },
+    CkQKQgpAYmFkYjRlNzgtNTRhNi00ZGQzLTk3MWYtZjU0ZjZhNjdkYjA5OjE3NjQwMDAwMDAwMDA6cGxfUEw: { body: fixture("developer-api-page-2.json") },
+  };
+  const grants: URLSearchParams[] = [];
+  const server = await serve(async (request, response) => {
+    const url = new URL(request.path, "http://fixture");
+    if (url.pathname === "/token") {
+      grants.push(new URLSearchParams(await requestBody(response)));
+      const token = tokens[Math.min(grants.length, tokens.length) - 1];
+      return response
+        .writeHead(200, { "content-type": "application/json; charset=utf-8" })
+        .end(JSON.stringify({ access_token: token, expires_in: 3599, token_type: "Bearer" }));
+    }
+    if (url.pathname !== `/androidpublisher/v3/applications/${APP_ID}/reviews`) return response.writeHead(404).end();
+    const accepted = fixtureOptions.accepted ?? tokens;
+    if (!accepted.some((token) => request.headers.authorization === `Bearer ${token}`)) {
+      return response.writeHead(401, { "content-type": "application/json; charset=UTF-8" }).end(
+        JSON.stringify({
+          error: { code: 401, message: "Request had invalid authentication credentials.", status: "UNAUTHENTICATED" },
+        }),
+      );
+    }
+    const page = pages[url.searchParams.get("token") ?? ""];
+    if (!page) return response.writeHead(400).end();
+    response.writeHead(page.status ?? 200, { "content-type": "application/json; charset=UTF-8" }).end(page.body);
+  });
+  return { server, grants, tokenUrl: `${server.url}/token` };
+}
+
+const apiSource = (baseUrl: string, tokenUrl: string, overrides: Record<string, unknown> = {}) =>
+  source({ mode: "developer-api", baseUrl, tokenUrl, serviceAccountKeyFile: keyFile(), ...overrides });
+
+function decodeJwt(jwt: string) {
+  const [header, claims, signature] = jwt.split(".");
+  const json = (part: string | undefined) => JSON.parse(Buffer.from(part ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+  return {
+    header: json(header),
+    claims: json(claims),
+    validSignature: verify("RSA-SHA256", Buffer.from(`${header}.${claims}`), keys.publicKey, Buffer.from(signature ?? "", "base64url")),
+  };
+}
+
+describe("google play source, developer-api mode", () => {
+  it("exchanges a JWT signed with the service account's key for a token, then reads every page with it", async () => {
+    const { server, grants, tokenUrl } = await developerApi();
+    const config = apiSource(server.url, tokenUrl);
+    const result = await googlePlayAdapter.poll(config, context());
+
+    // The token exchange: a JWT-bearer grant with an RS256 JWT that the service account's key signed.
+    expect(grants).toHaveLength(1);
+    expect(grants[0]?.get("grant_type")).toBe("urn:ietf:params:oauth:grant-type:jwt-bearer");
+    const jwt = decodeJwt(grants[0]?.get("assertion") ?? "");
+    expect(jwt.validSignature).toBe(true);
+    expect(jwt.header).toEqual({ alg: "RS256", typ: "JWT", kid: "1f2e3d4c5b6a79880a1b2c3d4e5f60718293a4b5" });
+    expect(jwt.claims).toMatchObject({ iss: CLIENT_EMAIL, scope: "https://www.googleapis.com/auth/androidpublisher", aud: tokenUrl });
+    expect(Number(jwt.claims.exp) - Number(jwt.claims.iat)).toBe(3600);
+    expect(Math.abs(Number(jwt.claims.iat) - Date.now() / 1000)).toBeLessThan(60);
+
+    // The list calls: the bearer token, 100 a page, the page token of the first answer on the second call.
+    const calls = server.requests.filter((request) => request.path.includes("/reviews"));
+    expect(calls.map((request) => request.path)).toEqual([
+      `/androidpublisher/v3/applications/${APP_ID}/reviews?maxResults=100`,
+      `/androidpublisher/v3/applications/${APP_ID}/reviews?maxResults=100&token=CkQKQgpAYmFkYjRlNzgtNTRhNi00ZGQzLTk3MWYtZjU0ZjZhNjdkYjA5OjE3NjQwMDAwMDAwMDA6cGxfUEw`,
+    ]);
+    expect(calls.every((request) => request.headers.authorization === "Bearer ya29.c.b0AXv0zTPfixture-token-1")).toBe(true);
+    expect(result).toMatchObject({ requests: 3, pages: 2, problems: [], stoppedBy: "last-page" });
+
+    for (const mention of result.mentions) expect(() => rawMentionSchema.parse(mention)).not.toThrow();
+    const [withReply, praise, titled] = result.mentions;
+    const firstId = "gp:AOqpTOE7cXz3kq9vR2mYbWn0T5aHsLdF1gUjKiPoQwErTyUiOpAsDfGhJkLzXcVbNm";
+    expect(withReply).toEqual({
+      schemaVersion: 1,
+      id: mentionId("zuraw-android", firstId),
+      source: { id: "zuraw-android", type: "google-play" },
+      nativeId: firstId,
+      url: `https://play.google.com/store/apps/details?id=${APP_ID}&reviewId=${encodeURIComponent(firstId)}`,
+      author: { name: "Tomasz Żółtowski" },
+      // The API starts a review without a title with a tab.
+      text: "Aplikacja wylogowuje mnie co 5 minut, nawet gdy z niej korzystam. Bardzo irytujące przy płaceniu rachunków.",
+      rating: { value: 2, original: 2, scaleMin: 1, scaleMax: 5 },
+      lang: "pl",
+      publishedAt: "2026-11-24T21:03:11.713Z",
+      collectedAt: "2026-11-25T12:00:00.000Z",
+      reach: { helpful: 6, votes: 7 },
+      reply: {
+        text: "Dzień dobry, dziękujemy za sygnał. Czas sesji wydłużymy w najbliższej aktualizacji. Pozdrawiamy, zespół Żuraw Bank",
+        publishedAt: "2026-11-25T08:30:00.000Z",
+      },
+      details: { appVersion: "5.14.0" },
+      brandHints: ["zuraw"],
+    });
+    expect(praise).toMatchObject({ author: { name: "Anna Nowak-Świątek" }, lang: "pl", reach: { helpful: 0, votes: 0 } });
+    expect(praise?.reply).toBeUndefined();
+    expect(titled).toMatchObject({
+      title: "Google Pay",
+      text: "Brak obsługi Google Pay dla kart wielowalutowych, a w opisie aplikacji jest napisane, że działa.",
+      details: { appVersion: "5.13.2" },
+    });
+
+    // The next poll reuses the cached token: no second exchange.
+    const again = await googlePlayAdapter.poll(config, context());
+    expect(grants).toHaveLength(1);
+    expect(again.requests).toBe(2);
+  });
+
+  it("finds the key file through the environment variable the config names", async () => {
+    const { server, tokenUrl } = await developerApi();
+    const path = keyFile();
+    const config = apiSource(server.url, tokenUrl, { serviceAccountKeyFile: "PLAY_SERVICE_ACCOUNT_KEY" });
+    const secret = (name: string) => (name === "PLAY_SERVICE_ACCOUNT_KEY" ? path : undefined);
+    const result = await googlePlayAdapter.poll(config, context({ secret }));
+    expect(result.mentions).toHaveLength(3);
+
+    await expect(googlePlayAdapter.poll(config, context({ secret: () => undefined }))).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: expect.stringContaining("PLAY_SERVICE_ACCOUNT_KEY, which is not set"),
+    });
+  });
+
+  it("says clearly when the key file is missing or not a service account key, before any request", async () => {
+    const { server, tokenUrl } = await developerApi();
+    await expect(
+      googlePlayAdapter.poll(apiSource(server.url, tokenUrl, { serviceAccountKeyFile: "/nonexistent/play-key.json" }), context()),
+    ).rejects.toMatchObject({ code: "CONFIG_INVALID", message: expect.stringContaining("cannot read the service account key file") });
+
+    const notAKey = join(mkdtempSync(join(tmpdir(), "odzew-play-")), "key.json");
+    tempDirs.push(join(notAKey, ".."));
+    writeFileSync(notAKey, JSON.stringify({ installed: { client_id: "x.apps.googleusercontent.com" } }));
+    await expect(googlePlayAdapter.poll(apiSource(server.url, tokenUrl, { serviceAccountKeyFile: notAKey }), context())).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: expect.stringContaining("no client_email or private_key"),
+    });
+
+    await expect(googlePlayAdapter.poll(apiSource(server.url, tokenUrl, { serviceAccountKeyFile: undefined }), context())).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: expect.stringContaining("needs serviceAccountKeyFile"),
+    });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("gets a new token once when the API refuses the cached one", async () => {
+    const { server, grants, tokenUrl } = await developerApi({ tokens: ["ya29.revoked", "ya29.fresh"], accepted: ["ya29.fresh"] });
+    const result = await googlePlayAdapter.poll(apiSource(server.url, tokenUrl), context());
+    expect(grants).toHaveLength(2);
+    expect(result.mentions).toHaveLength(3);
+  });
+
+  it("fails a 403 with Google's reason and what to check", async () => {
+    const denied = JSON.stringify({
+      error: {
+        code: 403,
+        message: "The current user has insufficient permissions to perform the requested operation.",
+        errors: [{ message: "The current user has insufficient permissions to perform the requested operation.", domain: "androidpublisher", reason: "permissionDenied" }],
+        status: "PERMISSION_DENIED",
+      },
+    });
+    const { server, tokenUrl } = await developerApi({ pages: { "": { status: 403, body: denied } } });
+    await expect(googlePlayAdapter.poll(apiSource(server.url, tokenUrl), context())).rejects.toMatchObject({
+      code: "SOURCE_HTTP",
+      retryable: false,
+      message: expect.stringMatching(/HTTP 403: The current user has insufficient permissions.*Play Console/),
+    });
+    expect(server.requests.filter((request) => request.path.includes("/reviews"))).toHaveLength(1);
+  });
+
+  it("takes an empty answer as a quiet week, reports unreadable reviews, and rejects a changed format", async () => {
+    let api = await developerApi({ pages: { "": { body: "{}\n" } } });
+    const quiet = await googlePlayAdapter.poll(apiSource(api.server.url, api.tokenUrl), context());
+    expect(quiet).toMatchObject({ mentions: [], problems: [], parsed: 0, stoppedBy: "last-page" });
+
+    const page = JSON.parse(fixture("developer-api-page-1.json")) as { reviews: Record<string, unknown>[] };
+    const [good, other] = page.reviews;
+    const broken = { reviews: [good, { ...other, comments: [{ developerComment: { text: "Dziękujemy!" } }] }, { authorName: "Bez id" }] };
+    api = await developerApi({ pages: { "": { body: JSON.stringify(broken) } } });
+    const partial = await googlePlayAdapter.poll(apiSource(api.server.url, api.tokenUrl), context());
+    expect(partial.mentions).toHaveLength(1);
+    expect(partial.parsed).toBe(3);
+    expect(partial.problems.map((problem) => problem.reason)).toEqual([
+      "review 3d1f8e6a-2b4c-4d9e-a7f1-6c5b4a3d2e1f has no userComment",
+      "review #3 has no reviewId",
+    ]);
+
+    api = await developerApi({ pages: { "": { body: JSON.stringify({ reviews: { items: [] } }) } } });
+    await expect(googlePlayAdapter.poll(apiSource(api.server.url, api.tokenUrl), context())).rejects.toMatchObject({
+      code: "SOURCE_PARSE",
+      message: expect.stringContaining('no "reviews" list'),
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// public
+// ---------------------------------------------------------------------------------------------
+
+const PAGE_TOKEN =
+  "Cp4BCpsBAXrfBqEW1yLxY2hU7mZb9ZkVxjT0dQm4bHc8PzRkNQ3vXy7sKf0wLpQ2aN5eRt8uYi1oMzxCvB6nHjGk4lS9dFa3qWeRtYuIoP";
+
+/** What the Play web app asks for: the rpc id and its arguments, from the form body. */
+function decodeFreq(body: string): { rpc: unknown; args: unknown } {
+  const freq = new URLSearchParams(body).get("f.req") ?? "null";
+  const [[[rpc, args]]] = JSON.parse(freq) as [[[string, string]]];
+  return { rpc, args: JSON.parse(args) };
+}
+
+/** Google Play's batchexecute endpoint: answers by the page token in the request. */
+async function playWeb(answers: Record<string, string> = { "": fixture("batchexecute-page-1.txt"), [PAGE_TOKEN]: fixture("batchexecute-page-2.txt") }) {
+  const bodies: string[] = [];
+  const server = await serve(async (request, response) => {
+    if (request.method !== "POST" || !request.path.startsWith("/_/PlayStoreUi/data/batchexecute?")) return response.writeHead(404).end();
+    const body = await requestBody(response);
+    bodies.push(body);
+    const { args } = decodeFreq(body);
+    const token = (args as [null, null, [number, number, [number, null, string | null]]])[2][2][2] ?? "";
+    const answer = answers[token];
+    if (answer === undefined) return response.writeHead(400).end();
+    response.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(answer);
+  });
+  return { server, bodies };
+}
+
+const publicSource = (baseUrl: string, overrides: Record<string, unknown> = {}) => source({ mode: "public", baseUrl, ...overrides });
+
+/** A batchexecute answer around a payload, in the real envelope. */
+const envelope = (payload: string | null, status: unknown = null) =>
+  `)]}'\n\n${JSON.stringify([["wrb.fr", "UsvDTd", payload, null, null, status, "generic"], ["di", 41], ["af.httprm", 40, "-2810432619712360735", 12]])}`;
+
+describe("google play source, public mode", () => {
+  it("reads the newest reviews page after page with the continuation token", async () => {
+    const { server, bodies } = await playWeb();
+    const result = await googlePlayAdapter.poll(publicSource(server.url), context());
+
+    expect(server.requests).toHaveLength(2);
+    const url = new URL(server.requests[0]?.path ?? "", "http://fixture");
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ rpcids: "UsvDTd", hl: "pl", gl: "pl" });
+    expect(server.requests[0]?.headers["content-type"]).toContain("application/x-www-form-urlencoded");
+    // Newest first (sort 2), 100 a page, no token on the first call and the answer's token on the next.
+    expect(decodeFreq(bodies[0] ?? "")).toEqual({ rpc: "UsvDTd", args: [null, null, [2, 2, [100, null, null], null, []], [APP_ID, 7]] });
+    expect(decodeFreq(bodies[1] ?? "").args).toEqual([null, null, [2, 2, [100, null, PAGE_TOKEN], null, []], [APP_ID, 7]]);
+
+    expect(result).toMatchObject({ requests: 2, pages: 2, parsed: 4, problems: [], stoppedBy: "last-page" });
+    for (const mention of result.mentions) expect(() => rawMentionSchema.parse(mention)).not.toThrow();
+    expect(result.mentions.map((mention) => mention.author?.name)).toEqual(["Krzysztof Wójcik", "Ola Żmuda", "Jan Kowalski", "Bożena Łęcka"]);
+    const [first, , noVersion, last] = result.mentions;
+    expect(first).toEqual({
+      schemaVersion: 1,
+      id: mentionId("zuraw-android", "6f1c2d3e-8a9b-4c5d-9e0f-1a2b3c4d5e6f"),
+      source: { id: "zuraw-android", type: "google-play" },
+      nativeId: "6f1c2d3e-8a9b-4c5d-9e0f-1a2b3c4d5e6f",
+      url: `https://play.google.com/store/apps/details?id=${APP_ID}&reviewId=6f1c2d3e-8a9b-4c5d-9e0f-1a2b3c4d5e6f`,
+      author: { name: "Krzysztof Wójcik" },
+      text: "Po ostatniej aktualizacji nie mogę się zalogować – aplikacja zamyka się od razu po wpisaniu PIN-u. Samsung Galaxy A54, Android 14.",
+      rating: { value: 1, original: 1, scaleMin: 1, scaleMax: 5 },
+      lang: "pl",
+      publishedAt: "2026-11-25T08:14:03.512Z",
+      collectedAt: "2026-11-25T12:00:00.000Z",
+      reach: { helpful: 12 },
+      reply: {
+        // Google escapes = and & in the payload as \u003d and \u0026.
+        text: "Dzień dobry, bardzo przepraszamy za utrudnienia. Poprawka jest już w wersji 5.14.1 – prosimy o aktualizację. Szczegóły: https://zuraw.pl/pomoc?temat=logowanie&kanal=play",
+        publishedAt: "2026-11-25T10:02:41.000Z",
+      },
+      details: { country: "pl", appVersion: "5.14.0" },
+      brandHints: ["zuraw"],
+    });
+    expect(noVersion?.details).toEqual({ country: "pl" });
+    expect(noVersion?.reply).toBeUndefined();
+    expect(last?.reply?.text).toBe("Dziękujemy za zgłoszenie, przekazaliśmy je zespołowi. Zespół Żuraw Bank");
+  });
+
+  it("asks in the configured language and country and stamps the language on the reviews", async () => {
+    const { server } = await playWeb({ "": fixture("batchexecute-page-2.txt") });
+    const result = await googlePlayAdapter.poll(publicSource(server.url, { lang: "en", country: "gb" }), context());
+    const url = new URL(server.requests[0]?.path ?? "", "http://fixture");
+    expect([url.searchParams.get("hl"), url.searchParams.get("gl")]).toEqual(["en", "gb"]);
+    expect(result.mentions[0]).toMatchObject({ lang: "en", details: { country: "gb" } });
+  });
+
+  it("stops at the first review it has seen, after one request", async () => {
+    const { server } = await playWeb();
+    const seen = new Set(["0b7d5a11-3c2e-4f68-a7d9-52c1e0f4b8aa"]);
+    const result = await googlePlayAdapter.poll(publicSource(server.url), context({ mode: "incremental", seen }));
+    expect(result.mentions.map((mention) => mention.nativeId)).toEqual(["6f1c2d3e-8a9b-4c5d-9e0f-1a2b3c4d5e6f"]);
+    expect(result.stoppedBy).toBe("seen");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("takes an app without reviews as nothing found, nothing wrong", async () => {
+    for (const payload of ["[]", "null", "[null,null]"]) {
+      const { server } = await playWeb({ "": envelope(payload) });
+      const result = await googlePlayAdapter.poll(publicSource(server.url), context());
+      expect(result).toMatchObject({ mentions: [], problems: [], parsed: 0, requests: 1, stoppedBy: "last-page" });
+    }
+  });
+
+  it("reads the chunked form of the answer too", async () => {
+    const rows = fixture("batchexecute-page-2.txt").replace(/^\)\]\}'\n\n/, "");
+    const chunked = `)]}'\n\n${rows.length}\n${rows}\n27\n[["e",4,null,null,1024]]\n`;
+    const { server } = await playWeb({ "": chunked });
+    const result = await googlePlayAdapter.poll(publicSource(server.url), context());
+    expect(result.mentions.map((mention) => mention.author?.name)).toEqual(["Bożena Łęcka"]);
+  });
+
+  it("notices a changed format: unreadable reviews are problems, an unknown answer is a clear error", async () => {
+    // Reviews as objects instead of lists: each reported, none kept.
+    let web = await playWeb({ "": envelope(JSON.stringify([[{ id: "a", text: "Świetna" }, { id: "b" }], null])) });
+    const reshaped = await googlePlayAdapter.poll(publicSource(web.server.url), context());
+    expect(reshaped).toMatchObject({ mentions: [], parsed: 2 });
+    expect(reshaped.problems.map((problem) => problem.reason)).toEqual(["review #1 is not a list", "review #2 is not a list"]);
+
+    // A review without a date.
+    web = await playWeb({ "": envelope(JSON.stringify([[["f00d", ["Ala", null], 4, null, "Zażółć gęślą jaźń", null, 0]], null])) });
+    const undated = await googlePlayAdapter.poll(publicSource(web.server.url), context());
+    expect(undated.problems.map((problem) => problem.reason)).toEqual(["review f00d has no readable date"]);
+
+    const cases: [string, RegExp][] = [
+      [envelope(JSON.stringify({ reviews: [] })), /is not a review list/],
+      [envelope(null, [3]), /refused the review list of pl\.zuraw\.bank \(error \[3\]\)/],
+      [`)]}'\n\n[["wrb.fr","Ws7gDc","[]",null,null,null,"generic"]]`, /has no UsvDTd result/],
+      ["<!doctype html><html><body>Błąd 404</body></html>", /has no UsvDTd result/],
+    ];
+    for (const [answer, message] of cases) {
+      web = await playWeb({ "": answer });
+      await expect(googlePlayAdapter.poll(publicSource(web.server.url), context())).rejects.toMatchObject({
+        code: "SOURCE_PARSE",
+        message: expect.stringMatching(message),
+      });
+    }
+  });
+
+  it("waits as long as a 429's Retry-After asks, then reads the page", async () => {
+    let calls = 0;
+    const server = await serve(async (_request, response) => {
+      calls += 1;
+      await requestBody(response);
+      if (calls === 1) return response.writeHead(429, { "retry-after": "1" }).end();
+      response.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(fixture("batchexecute-page-2.txt"));
+    });
+    const started = Date.now();
+    const result = await googlePlayAdapter.poll(publicSource(server.url), context());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(result.mentions).toHaveLength(1);
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests.every((request) => request.method === "POST")).toBe(true);
+  });
+
+  it("fails a 403 at once with an error that says so", async () => {
+    const server = await serve((_request, response) => response.writeHead(403, { "content-type": "text/html" }).end("<html>Forbidden</html>"));
+    await expect(googlePlayAdapter.poll(publicSource(server.url), context())).rejects.toMatchObject({
+      code: "SOURCE_HTTP",
+      retryable: false,
+      message: expect.stringMatching(/^POST .*batchexecute.*: HTTP 403$/),
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+});
