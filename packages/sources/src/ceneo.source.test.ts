@@ -1,21 +1,12 @@
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ceneoSourceSchema, mentionId, rawMentionSchema } from "@odzew/schema";
-import { startFixtureServer, testLogger, type FixtureHandler } from "@odzew/testing";
+import { useFixtureServers, testLogger, type FixtureHandler } from "@odzew/testing";
 import { ceneoAdapter } from "./ceneo.source.ts";
 import { testPollContext } from "./test-context.ts";
 
 const logger = testLogger("ceneo-source");
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: FixtureHandler) {
-  const server = await startFixtureServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = useFixtureServers();
 
 const context = (overrides: Parameters<typeof testPollContext>[1] = {}) => testPollContext(logger, overrides);
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/ceneo/${name}`, import.meta.url), "utf8");

@@ -1,21 +1,12 @@
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { feedSourceSchema, mentionId, rawMentionSchema } from "@odzew/schema";
-import { startFixtureServer, testLogger, type FixtureHandler } from "@odzew/testing";
+import { useFixtureServers, testLogger } from "@odzew/testing";
 import { feedAdapter } from "./feed.source.ts";
 import { testPollContext } from "./test-context.ts";
 
 const logger = testLogger("feed-source");
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: FixtureHandler) {
-  const server = await startFixtureServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = useFixtureServers();
 
 /** The fixture's bytes as they are on disk (the Polish news feed is stored in ISO-8859-2). */
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/feed/${name}`, import.meta.url));

@@ -3,23 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { googlePlaySourceSchema, mentionId, rawMentionSchema } from "@odzew/schema";
-import { startFixtureServer, testLogger, type FixtureHandler } from "@odzew/testing";
+import { useFixtureServers, testLogger } from "@odzew/testing";
 import { googlePlayAdapter } from "./google-play.source.ts";
 import { testPollContext } from "./test-context.ts";
 
 const logger = testLogger("google-play-source");
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: FixtureHandler) {
-  const server = await startFixtureServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = useFixtureServers();
 
 const context = (overrides: Parameters<typeof testPollContext>[1] = {}) => testPollContext(logger, overrides);
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/google-play/${name}`, import.meta.url), "utf8");

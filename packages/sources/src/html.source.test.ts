@@ -1,22 +1,13 @@
 import iconv from "iconv-lite";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { htmlSourceSchema, mentionId } from "@odzew/schema";
-import { startFixtureServer, testLogger, type FixtureHandler } from "@odzew/testing";
+import { useFixtureServers, testLogger } from "@odzew/testing";
 import { HttpClient } from "./http-client.ts";
 import { htmlAdapter } from "./html.source.ts";
 import { testPollContext } from "./test-context.ts";
 
 const logger = testLogger("html-source");
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: FixtureHandler) {
-  const server = await startFixtureServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = useFixtureServers();
 
 const context = (overrides: Parameters<typeof testPollContext>[1] = {}) => testPollContext(logger, overrides);
 

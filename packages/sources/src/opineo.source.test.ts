@@ -1,22 +1,13 @@
 import { readFileSync } from "node:fs";
 import iconv from "iconv-lite";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mentionId, opineoSourceSchema, rawMentionSchema } from "@odzew/schema";
-import { startFixtureServer, testLogger, type FixtureHandler } from "@odzew/testing";
+import { useFixtureServers, testLogger, type FixtureHandler } from "@odzew/testing";
 import { opineoAdapter } from "./opineo.source.ts";
 import { testPollContext } from "./test-context.ts";
 
 const logger = testLogger("opineo-source");
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: FixtureHandler) {
-  const server = await startFixtureServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = useFixtureServers();
 
 const context = (overrides: Parameters<typeof testPollContext>[1] = {}) => testPollContext(logger, overrides);
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/opineo/${name}`, import.meta.url), "utf8");

@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 
 export interface FixtureRequest {
@@ -34,5 +35,21 @@ export async function startFixtureServer(handler: FixtureHandler) {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/**
+ * For a test file: `const serve = useFixtureServers();` then `await serve(handler)` in a test.
+ * Every server started this way is closed after its test.
+ */
+export function useFixtureServers(): (handler: FixtureHandler) => ReturnType<typeof startFixtureServer> {
+  const servers: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (handler) => {
+    const server = await startFixtureServer(handler);
+    servers.push(server);
+    return server;
   };
 }
