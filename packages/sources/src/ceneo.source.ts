@@ -27,7 +27,7 @@ export const ceneoAdapter: SourceAdapter<CeneoSourceConfig> = {
     const collectedAt = context.now.toISOString();
     return paginate(source, context, source.url, async (url): Promise<Page> => {
       const fetched = await context.http.get(url, context.signal);
-      return readPage(loadHtml(fetched.text), fetched.url, source, collectedAt);
+      return readPage(loadHtml(fetched.text, fetched.url), fetched.url, source, collectedAt);
     });
   },
 };

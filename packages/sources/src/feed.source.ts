@@ -3,6 +3,7 @@ import { parseFeed } from "@rowanmanning/feed-parser";
 import { OdzewError } from "@odzew/core";
 import { MENTION_SCHEMA_VERSION, mentionId, type FeedSourceConfig, type RawMention } from "@odzew/schema";
 import { paginate, resolveUrl, type Page, type PollProblem, type SourceAdapter } from "./adapter.ts";
+import { MAX_HTML_DEPTH, htmlDepth, roughText } from "./html-guard.ts";
 import { loadHtml } from "./html.source.ts";
 import { cleanText } from "./text.ts";
 
@@ -98,6 +99,7 @@ const BLOCKS = "p, div, br, li, tr, h1, h2, h3, h4, h5, h6, blockquote, pre, sec
 /** HTML (as feed descriptions carry it) → plain text: scripts and styles removed, entities decoded, blocks on their own lines. */
 export function htmlToText(html: string): string {
   if (!/[<&]/.test(html)) return cleanText(html);
+  if (htmlDepth(html) > MAX_HTML_DEPTH) return cleanText(roughText(html));
   const $ = loadHtml(html);
   $(BLOCKS).after("\n");
   return cleanText($.root().text());

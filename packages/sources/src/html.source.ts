@@ -1,7 +1,8 @@
-import { load, type CheerioAPI } from "cheerio";
+import type { CheerioAPI } from "cheerio";
 import type { AnyNode } from "domhandler";
 import { MENTION_SCHEMA_VERSION, mentionId, type HtmlSourceConfig, type RawMention } from "@odzew/schema";
 import { paginate, resolveUrl, type Page, type SourceAdapter } from "./adapter.ts";
+import { parseHtml } from "./html-guard.ts";
 import { cleanText, normaliseRating, parseNumber, parseReviewDate } from "./text.ts";
 
 const MAX_TEXT = 100_000;
@@ -16,7 +17,7 @@ export const htmlAdapter: SourceAdapter<HtmlSourceConfig> = {
     const collectedAt = context.now.toISOString();
     return paginate(source, context, source.url, async (url): Promise<Page> => {
       const fetched = await context.http.get(url, context.signal);
-      const $ = loadHtml(fetched.text);
+      const $ = loadHtml(fetched.text, fetched.url);
       const page: Page = { url: fetched.url, mentions: [], problems: [] };
       for (const item of $(source.selectors.item).toArray()) {
         const parsed = readItem($, item, source, fetched.url, collectedAt);
@@ -30,9 +31,12 @@ export const htmlAdapter: SourceAdapter<HtmlSourceConfig> = {
   },
 };
 
-/** Parse a page with its scripts, styles and templates removed: stored text is plain text. */
-export function loadHtml(text: string): CheerioAPI {
-  const $ = load(text, { xml: false });
+/**
+ * Parse a page with its scripts, styles and templates removed: stored text is plain text. A page
+ * nested too deep to parse safely is refused with a SOURCE_PARSE error naming `where`.
+ */
+export function loadHtml(text: string, where = "page"): CheerioAPI {
+  const $ = parseHtml(text, where);
   $("script, style, noscript, template, iframe, object").remove();
   return $;
 }

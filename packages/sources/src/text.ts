@@ -1,4 +1,5 @@
 import { load, type Cheerio } from "cheerio";
+import { MAX_HTML_DEPTH, htmlDepth, roughText } from "./html-guard.ts";
 import type { AnyNode } from "domhandler";
 
 /** Collapse whitespace and strip control characters: stored text is plain text. */
@@ -95,6 +96,7 @@ export function elementText(element: Cheerio<AnyNode>): string {
  */
 export function plainText(value: string): string {
   if (!/<\/?[a-z!][^>]*>/i.test(value)) return cleanText(value);
+  if (htmlDepth(value) > MAX_HTML_DEPTH) return cleanText(roughText(value));
   const $ = load(value, null, false);
   return elementText($.root());
 }

@@ -1,6 +1,6 @@
-import { load } from "cheerio";
 import { OdzewError } from "@odzew/core";
 import { MENTION_SCHEMA_VERSION, mentionId, type RawMention, type TrustpilotSourceConfig } from "@odzew/schema";
+import { parseHtml } from "./html-guard.ts";
 import { paginate, resolveUrl, type Page, type PollProblem, type SourceAdapter } from "./adapter.ts";
 import { cleanText, normaliseRating, plainText } from "./text.ts";
 
@@ -42,7 +42,7 @@ function firstPage(configured: string): string {
 function readPage(html: string, pageUrl: string, source: TrustpilotSourceConfig, collectedAt: string): Page {
   const page: Page & { problems: PollProblem[] } = { url: pageUrl, mentions: [], problems: [] };
   // Read before anything strips scripts: the data is the script.
-  const script = load(html)("script#__NEXT_DATA__").first();
+  const script = parseHtml(html, pageUrl)("script#__NEXT_DATA__").first();
   if (script.length === 0) {
     page.problems.push({
       page: pageUrl,
