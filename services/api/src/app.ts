@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { OdzewError, describeError, type Logger } from "@odzew/core";
-import type { TeamConfig } from "@odzew/schema";
+import type { SourceCursor, TeamConfig } from "@odzew/schema";
 import { SearchRequestError, type MentionStore } from "@odzew/search";
 import { hashKey } from "./auth.ts";
 
@@ -41,11 +41,21 @@ class HttpError extends Error {
  * one team and every query runs against that team's filtered alias, so the engine itself
  * keeps a team inside its slice.
  */
+/** A source as the API reports it: configured, and what its collectors last saw. */
+export interface SourceStatus {
+  id: string;
+  type?: string;
+  brands?: string[];
+  cursor?: SourceCursor;
+}
+
 export async function buildApi(options: {
   store: MentionStore;
   teamsByKeyHash: Map<string, TeamConfig>;
   logger: Logger;
   ready?: () => boolean;
+  /** Configured sources and their cursors (health). */
+  sources?: () => SourceStatus[];
 }): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger.child({ scope: "http" }) as FastifyBaseLogger,
@@ -93,6 +103,30 @@ export async function buildApi(options: {
       });
 
       api.get("/me", async (request) => ({ team: { id: request.team.id, name: request.team.name } }));
+
+      /**
+       * Collector health per source: when it last succeeded, what it read, and an alert when it
+       * changed its layout or keeps refusing us; never to be read as "no new reviews".
+       */
+      api.get("/sources", async (request) => {
+        const allowed = request.team.slice.sources;
+        const brands = request.team.slice.brands;
+        const visible = (options.sources?.() ?? []).filter(
+          (source) =>
+            (!allowed?.length || allowed.includes(source.id)) &&
+            (!brands?.length || !source.brands || source.brands.length === 0 || source.brands.some((brand) => brands.includes(brand))),
+        );
+        return {
+          sources: visible.map((source) => ({
+            id: source.id,
+            type: source.type,
+            status: !source.cursor ? "never-polled" : source.cursor.health.alert ? "alert" : "ok",
+            health: source.cursor?.health ?? null,
+            backfilled: source.cursor?.backfilled ?? false,
+            updatedAt: source.cursor?.updatedAt ?? null,
+          })),
+        };
+      });
 
       api.get<{ Params: { id: string } }>("/mentions/:id", async (request) => {
         if (!/^[a-f0-9]{32}$/.test(request.params.id)) throw new HttpError(404, "NOT_FOUND", "no such mention");

@@ -12,6 +12,7 @@ export const env = parseEnv(
     KAFKA_PARTITIONS: envFields.positiveInt.max(1000).default(3),
     KAFKA_REPLICATION_FACTOR: envFields.positiveInt.max(10).default(1),
     SEARCH_REPLICAS: z.coerce.number().int().min(0).max(10).default(0),
+    COLLECTOR_MIN_INTERVAL_MS: z.coerce.number().int().min(0).default(1_000),
     API_HOST: z.string().default("127.0.0.1"),
     API_PORT: envFields.port.default(8080),
     DEMO_SITE_PORT: envFields.port.default(8088),

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { OdzewError, createLogger, describeError } from "@odzew/core";
 import { env } from "./env.ts";
 import { PIPELINE, SERVICES, runServices, waitForHttp } from "./run.ts";
+import { backfill } from "./backfill.ts";
 import { setup } from "./setup.ts";
 import { validateConfig } from "./validate.ts";
 
@@ -9,6 +10,8 @@ const USAGE = `Usage: odzew <command> [options]
 
 Commands:
   setup [--teams FILE]        create the Kafka topics, the index template and the team aliases
+  backfill SOURCE [--pages N] read a source's history now (default: its limits.backfillPages) and
+                              deliver what is new; shows a progress bar
   validate [--demo]           check the sources, teams and brands files; every problem with file,
                               line, field and fix
   run [--demo] [SERVICE…]     run the pipeline services (default: all of them) until Ctrl-C;
@@ -28,6 +31,22 @@ async function main(argv: string[]): Promise<number> {
     case "setup": {
       const { values } = parseArgs({ args: rest, options: { teams: { type: "string" } }, strict: true });
       for (const line of await setup(env, values.teams ?? env.ODZEW_TEAMS_FILE, logger)) process.stdout.write(`${line}\n`);
+      return 0;
+    }
+    case "backfill": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { pages: { type: "string" } },
+        allowPositionals: true,
+        strict: true,
+      });
+      const [sourceId] = positionals;
+      if (!sourceId || positionals.length > 1) throw usageError("backfill takes one source id");
+      const pages = values.pages === undefined ? undefined : Number(values.pages);
+      if (pages !== undefined && !(Number.isInteger(pages) && pages >= 1 && pages <= 10_000)) {
+        throw usageError("--pages takes a whole number from 1 to 10000");
+      }
+      process.stdout.write(`${await backfill(env, sourceId, { logger, ...(pages ? { pages } : {}) })}\n`);
       return 0;
     }
     case "validate": {

@@ -129,6 +129,15 @@ describe("scheduler and two collectors on the real broker", () => {
       const after = await rawKeys(pipeline);
       expect(after).toHaveLength(13);
       expect(after.filter((id) => id === "alfa-new")).toHaveLength(1);
+
+      // The shop redesigns its page: a 200 with no review on it is an alert, not "nothing new".
+      shopB.reviews.splice(0);
+      await scheduler.requestNow("shop-beta", "schedule");
+      const alert = await waitFor("a layout alert for shop-beta", async () => {
+        const table = collectors.map(({ collector }) => collector.cursor("shop-beta"));
+        return table.find((cursor) => cursor?.health.alert)?.health.alert;
+      });
+      expect(alert.code).toBe("LAYOUT_CHANGED");
     } finally {
       for (const { collector, transactionalProducer } of collectors) {
         await collector.stop();
