@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sourcesFileSchema, teamsFileSchema } from "@odzew/schema";
-import { ConfigError, parseYamlText } from "./load.ts";
+import { ConfigError, loadBrandsFile, loadSourcesFile, loadTeamsFile, parseYamlText } from "./load.ts";
 
 function problemsOf(fn: () => unknown) {
   try {
@@ -71,5 +71,17 @@ describe("config files", () => {
     const file = parseYamlText(yaml, "s.yaml", sourcesFileSchema);
     expect(file.sources[0]?.limits.maxPages).toBe(10);
     expect(file.sources[0]?.brands).toEqual([]);
+  });
+});
+
+describe("shipped config files", () => {
+  const root = new URL("../../../", import.meta.url).pathname;
+  it.each(["config/sources.example.yaml", "config/demo/sources.yaml", "config/demo/sources.docker.yaml"])("%s is valid", async (file) => {
+    const { sources } = await loadSourcesFile(`${root}${file}`);
+    expect(sources.length).toBeGreaterThan(0);
+  });
+  it("the demo teams and brands are valid", async () => {
+    expect((await loadTeamsFile(`${root}config/demo/teams.yaml`)).teams.map((team) => team.id)).toEqual(["pr", "service", "cx"]);
+    expect((await loadBrandsFile(`${root}config/demo/brands.yaml`)).brands[0]?.id).toBe("zuraw");
   });
 });
