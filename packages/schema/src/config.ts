@@ -107,6 +107,14 @@ export const googlePlaySourceSchema = z.strictObject({
   serviceAccountKeyFile: z.string().min(1).optional(),
   baseUrl: httpUrl("the Play host or the Developer API host").optional(),
   tokenUrl: httpUrl("the OAuth token endpoint").default("https://oauth2.googleapis.com/token"),
+}).superRefine((source, ctx) => {
+  if (source.mode === "developer-api" && !source.serviceAccountKeyFile) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["serviceAccountKeyFile"],
+      message: "mode developer-api needs the service account's JSON key: a file path, or the variable holding it",
+    });
+  }
 });
 
 /** Your own locations through the Business Profile API: all reviews and your replies (OAuth). */

@@ -219,10 +219,8 @@ describe("google play source, developer-api mode", () => {
       message: expect.stringContaining("no client_email or private_key"),
     });
 
-    await expect(googlePlayAdapter.poll(apiSource(server.url, tokenUrl, { serviceAccountKeyFile: undefined }), context())).rejects.toMatchObject({
-      code: "CONFIG_INVALID",
-      message: expect.stringContaining("needs serviceAccountKeyFile"),
-    });
+    // No key at all is refused when the sources file is read, before any collector starts.
+    expect(() => apiSource(server.url, tokenUrl, { serviceAccountKeyFile: undefined })).toThrow(/mode developer-api needs the service account's JSON key/);
     expect(server.requests).toHaveLength(0);
   });
 
