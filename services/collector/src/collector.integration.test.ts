@@ -74,6 +74,30 @@ const htmlSource = (id: string, url: string, schedule = "0 0 1 1 *") =>
     ],
   }).sources[0] as SourceConfig;
 
+/** An App Store reviews feed and a news RSS feed, in their real formats, counting requests. */
+async function feeds() {
+  const appReviews = [3, 2, 1].map((n) => ({
+    id: { label: `1100${n}` },
+    author: { name: { label: `Użytkownik ${n}` }, uri: { label: `https://itunes.apple.com/pl/reviews/id${n}` } },
+    "im:rating": { label: String(n + 2) },
+    "im:version": { label: "4.2.0" },
+    title: { label: `Aplikacja ${n}` },
+    content: { label: `Zamawianie książek w aplikacji działa ${n === 1 ? "wolno" : "dobrze"}.`, attributes: { type: "text" } },
+    updated: { label: `2026-11-2${n}T10:00:00-07:00` },
+    link: { attributes: { rel: "related", href: "https://apps.apple.com/pl/app/id123" } },
+  }));
+  const rss = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wiadomości</title><language>pl-PL</language>
+    <item><guid>news-2</guid><title>Księgarnie internetowe rosną</title><link>https://news.example.pl/2</link><description>Żuraw i inni.</description><pubDate>Tue, 24 Nov 2026 08:00:00 +0100</pubDate></item>
+    <item><guid>news-1</guid><title>Rynek książki 2026</title><link>https://news.example.pl/1</link><description>Raport o sprzedaży.</description><pubDate>Mon, 23 Nov 2026 08:00:00 +0100</pubDate></item>
+  </channel></rss>`;
+  return startFixtureServer((request, response) => {
+    if (request.path.startsWith("/rss")) return response.writeHead(200, { "content-type": "application/rss+xml" }).end(rss);
+    const page = /page=(\d+)/.exec(request.path)?.[1];
+    const body = page === "1" ? { feed: { entry: appReviews } } : { feed: {} };
+    return response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+  });
+}
+
 const rawKeys = async (pipeline: TestPipeline) =>
   (await readTopic(pipeline.kafka, pipeline.topics.mentionsRaw)).map((message) => (message.value as RawMention).nativeId);
 
@@ -87,8 +111,15 @@ describe("scheduler and two collectors on the real broker", () => {
   });
 
   it("delivers every review once, then costs one request per source when nothing is new", async () => {
-    const [shopA, shopB] = [await reviewSite("alfa", 7), await reviewSite("beta", 5)];
-    const sources = [htmlSource("shop-alfa", shopA.url), htmlSource("shop-beta", shopB.url)];
+    const [shopA, shopB, other] = [await reviewSite("alfa", 7), await reviewSite("beta", 5), await feeds()];
+    const extra = sourcesFileSchema.parse({
+      sources: [
+        { id: "app-ios", type: "app-store", appId: "123", countries: ["pl"], schedule: "0 0 1 1 *", baseUrl: other.url },
+        { id: "news", type: "feed", url: `${other.url}/rss`, schedule: "0 0 1 1 *" },
+      ],
+    }).sources;
+    const sources = [htmlSource("shop-alfa", shopA.url), htmlSource("shop-beta", shopB.url), ...extra];
+    const otherRequests = (prefix: string) => other.requests.filter((request) => request.path.startsWith(prefix)).length;
     const groupId = `${pipeline.prefix}-collectors`;
     const { createTransactionalProducer } = await import("@odzew/kafka");
     const collectors = await Promise.all(
@@ -112,22 +143,26 @@ describe("scheduler and two collectors on the real broker", () => {
     const scheduler = createScheduler({ sources, producer: pipeline.producer, topic: pipeline.topics.collectJobs, logger: pipeline.logger });
     try {
       await Promise.all(sources.map((source) => scheduler.requestNow(source.id, "manual")));
-      await waitFor("all 12 reviews on the raw topic", async () => (await rawKeys(pipeline)).length >= 12);
+      await waitFor("all 17 mentions on the raw topic", async () => (await rawKeys(pipeline)).length >= 17);
       const first = await rawKeys(pipeline);
-      expect(first.sort()).toEqual([...shopA.reviews, ...shopB.reviews].map((review) => review.id).sort());
+      expect(first.sort()).toEqual(
+        [...shopA.reviews.map((review) => review.id), ...shopB.reviews.map((review) => review.id), "11001", "11002", "11003", "news-1", "news-2"].sort(),
+      );
 
-      const before = [shopA.requests.length, shopB.requests.length];
-      expect(before).toEqual([2, 1]);
+      // First polls: 2 + 1 pages of HTML, App Store pages 1 and 2 (empty), one feed.
+      const counts = () => [shopA.requests.length, shopB.requests.length, otherRequests("/pl/"), otherRequests("/rss")];
+      const before = counts();
+      expect(before).toEqual([2, 1, 2, 1]);
       await Promise.all(sources.map((source) => scheduler.requestNow(source.id, "schedule")));
-      await waitFor("the second poll of both sources", () => shopA.requests.length > before[0]! && shopB.requests.length > before[1]!);
+      await waitFor("the second poll of every source", () => counts().every((count, index) => count > before[index]!));
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect([shopA.requests.length - before[0]!, shopB.requests.length - before[1]!]).toEqual([1, 1]);
+      expect(counts().map((count, index) => count - before[index]!)).toEqual([1, 1, 1, 1]);
 
       shopA.add("alfa-new");
       await scheduler.requestNow("shop-alfa", "schedule");
       await waitFor("the new review", async () => (await rawKeys(pipeline)).includes("alfa-new"));
       const after = await rawKeys(pipeline);
-      expect(after).toHaveLength(13);
+      expect(after).toHaveLength(18);
       expect(after.filter((id) => id === "alfa-new")).toHaveLength(1);
 
       // The shop redesigns its page: a 200 with no review on it is an alert, not "nothing new".
@@ -145,6 +180,7 @@ describe("scheduler and two collectors on the real broker", () => {
       }
       await shopA.close();
       await shopB.close();
+      await other.close();
     }
   });
 
