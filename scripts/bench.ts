@@ -1,6 +1,8 @@
 /**
  * Benchmarks that print their figures (`pnpm bench <name>`); targets live here, not in tests.
  *
+ *   pnpm bench nlp            sentiment accuracy (lexicon, learned) on held-out Allegro and PolEmo,
+ *                             brand precision/recall, whole-enrichment throughput on one core
  *   pnpm bench pipeline [N]   raw → enricher → indexer → searchable, N mentions (default 20000),
  *                             with the services as real processes on the local stack; then the
  *                             latency of team searches through the engine.
@@ -60,6 +62,8 @@ async function benchPipeline(count: number) {
     ODZEW_TOPIC_PREFIX: pipeline.prefix,
     ODZEW_INDEX_PREFIX: pipeline.prefix,
     ENRICHER_GROUP_ID: `${pipeline.prefix}-enricher`,
+    ODZEW_BRANDS_FILE: "config/demo/brands.yaml",
+    ODZEW_AUTHOR_KEY: "bench-author-key-0123456789",
     INDEXER_GROUP_ID: `${pipeline.prefix}-indexer`,
   };
   const services = [runService("enricher", env), runService("indexer", env)];
@@ -119,12 +123,54 @@ async function benchPipeline(count: number) {
   }
 }
 
+async function benchNlp() {
+  const { measureLexicon } = await import("../packages/nlp/src/sentiment.measure.ts");
+  const { measureLearned } = await import("../packages/nlp/src/sentiment-model.measure.ts");
+  const { measureBrands } = await import("../packages/nlp/src/brands.measure.ts");
+  const { allegroReviews, createEnrichment, evalDataAvailable } = await import("@odzew/nlp");
+  const { brandsFileSchema } = await import("@odzew/schema");
+  const { readFileSync } = await import("node:fs");
+  if (!evalDataAvailable()) throw new Error("../shared/eval is not there; the NLP benchmark needs it");
+
+  const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
+  const lexicon = await measureLexicon();
+  const learned = await measureLearned();
+  const brands = await measureBrands();
+
+  // The whole enrichment, one core: language → sentiment → brands → topics → personal data → priority.
+  const testSet = JSON.parse(readFileSync(new URL("../packages/nlp/src/fixtures/brands.testset.json", import.meta.url), "utf8")) as {
+    brands: unknown;
+  };
+  const enrichment = createEnrichment({ brands: brandsFileSchema.parse({ brands: testSet.brands }).brands, authorKey: "bench-key-0123456789" });
+  const texts = allegroReviews().map((review) => review.text).filter((text) => text.trim().length > 0);
+  for (const text of texts.slice(0, 500)) enrichment.enrich({ text, rating: 4, author: { name: "Jan" } }); // warm-up
+  const started = performance.now();
+  for (const text of texts) enrichment.enrich({ text, rating: 4, author: { name: "Jan" } });
+  const perSecond = texts.length / ((performance.now() - started) / 1000);
+  const averageLength = Math.round(texts.reduce((sum, text) => sum + text.length, 0) / texts.length);
+
+  console.log("NLP benchmark (held-out: last 15 % of each file in ../shared/eval; 1–2 vs 4–5 stars)");
+  console.log(
+    `  sentiment, lexicon:  Allegro ${percent(lexicon.allegroAccuracyWithText)} of the reviews with text ` +
+      `(${percent(lexicon.allegroAccuracy)} counting the blank ones as wrong), PolEmo ${percent(lexicon.polemoAccuracy)} (target ≥ 82 %)`,
+  );
+  console.log(
+    `  sentiment, learned:  Allegro ${percent(learned.heldOutAccuracy)} of the reviews with text, PolEmo ${percent(learned.polemoAccuracy)} ` +
+      `(target ≥ 92 %; trained in ${learned.trainSeconds.toFixed(1)} s, scores ${Math.round(learned.textsPerSecond).toLocaleString("en")} texts/s)`,
+  );
+  console.log(`  brands (own test set): precision ${percent(brands.precision)}, recall ${percent(brands.recall)}`);
+  console.log(`  whole enrichment:    ${Math.round(perSecond).toLocaleString("en")} mentions/s on one core (${texts.length} reviews, ${averageLength} chars on average; target ≥ 10,000)`);
+}
+
 const [name = "", countArg] = process.argv.slice(2);
 switch (name) {
   case "pipeline":
     await benchPipeline(Number(countArg ?? 20_000));
     break;
+  case "nlp":
+    await benchNlp();
+    break;
   default:
-    console.error("usage: pnpm bench pipeline [N]");
+    console.error("usage: pnpm bench pipeline [N] | pnpm bench nlp");
     process.exitCode = 2;
 }

@@ -96,6 +96,8 @@ describe("pipeline end to end", () => {
       E2E_SERVICE_KEY: keys.service,
       E2E_PR_KEY: keys.pr,
       ODZEW_RUN_PIDFILE: join(dir, "run.pid"),
+      ODZEW_BRANDS_FILE: "config/demo/brands.yaml",
+      ODZEW_AUTHOR_KEY: "e2e-author-key-0123456789",
     };
     const setup = runTs("services/cli/src/index.ts", ["setup"], env);
     expect(await setup.exited, setup.stderr()).toBe(0);
@@ -146,7 +148,11 @@ describe("pipeline end to end", () => {
       lang: "pl",
       brands: [{ id: "zuraw", via: "source" }],
       source: { id: "e2e-shop", type: "html" },
+      sentiment: { label: "negative" },
+      topics: expect.arrayContaining(["delivery"]),
+      priority: { level: expect.stringMatching(/high|urgent/) },
     });
+    expect(found.authorPseudonym).toMatch(/^a_[0-9a-f]{16}$/);
 
     // Collect everything again, on demand: a backfill delivers every review of the source once
     // more. Mention ids are deterministic, so the index still holds each review once.

@@ -1,1 +1,31 @@
 export { detectLanguage, UNDETERMINED, type LanguageGuess } from "./language.ts";
+export { tokenize, words, fold, type Token } from "./tokenize.ts";
+export type { Sentiment, SentimentLabel } from "./types.ts";
+export { scorePolish, POLISH_MODEL } from "./sentiment.pl.ts";
+export { scoreEnglish, ENGLISH_MODEL } from "./sentiment.en.ts";
+export {
+  trainSentimentModel,
+  loadSentimentModel,
+  parseSentimentModelFile,
+  sentimentModelFileSchema,
+  SENTIMENT_MODEL_KIND,
+  type SentimentModelFile,
+  type SentimentModel,
+  type TrainOptions,
+  type TrainReport,
+} from "./sentiment-model.ts";
+export { createBrandTagger, inflect, DEFAULT_CONTEXT_WINDOW, type BrandMatch, type BrandTagger, type BrandTaggerOptions } from "./brands.ts";
+export {
+  createTopicTagger,
+  taxonomyFrom,
+  DEFAULT_TOPIC_TAXONOMY,
+  type TopicTaxonomy,
+  type TopicDefinition,
+  type TopicTagger,
+} from "./topics.ts";
+export { topicsFileSchema } from "./topics.schema.ts";
+export { maskPersonalData, pseudonymiseAuthor, ANONYMOUS_AUTHOR, type PersonalDataKind, type MaskedText } from "./personal-data.ts";
+export { servicePriority, levelOf, type Priority, type PriorityInput, type PriorityLevel } from "./priority.ts";
+export { createEnrichment, ENRICHMENT_VERSION, type Enricher, type Enrichment, type EnrichInput, type EnrichmentOptions } from "./enrich.ts";
+export { allegroReviews, polemoReviews, split, evalDataAvailable, type RatedReview, type LabelledText } from "./eval-data.ts";
+export { readSentimentModelFile } from "./model-file.ts";

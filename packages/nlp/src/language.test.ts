@@ -18,6 +18,11 @@ describe("detectLanguage", () => {
     expect(detectLanguage("Die Lieferung kam pünktlich an, das Buch war in einwandfreiem Zustand.").lang).toBe("de");
   });
 
+  it("reads short Polish and English by their function words when trigrams cannot tell", () => {
+    expect(detectLanguage("Super\nDostawa bez problemu, mój numer 601 234 567").lang).toBe("pl");
+    expect(detectLanguage("Works fine and the app is fast").lang).toBe("en");
+  });
+
   it("says 'und' rather than guessing on text too short to tell", () => {
     expect(detectLanguage("OK!!")).toEqual({ lang: "und", confidence: 0 });
     expect(detectLanguage("👍👍👍 5/5")).toEqual({ lang: "und", confidence: 0 });

@@ -20,6 +20,7 @@ const CANDIDATES: Record<string, string> = {
   nld: "nl",
   por: "pt",
 };
+const ONLY = Object.keys(CANDIDATES);
 
 export const UNDETERMINED = "und";
 
@@ -31,17 +32,51 @@ export interface LanguageGuess {
 }
 
 const MIN_LETTERS = 12;
+/** Trigram statistics settle long before this; reading further only costs time. */
+const SAMPLE = 600;
+/** Letters only Polish uses among the candidates (ó is Czech too; ą and ę are Lithuanian too, but not with ł, ś, ź, ż, ć, ń). */
+const POLISH_ONLY = /[łśźżćń]/giu;
+const LETTER = /\p{L}/gu;
+
+/** Function words that give Polish or English away even in a few words. */
+const FUNCTION_WORDS: Record<string, Set<string>> = {
+  pl: new Set("i w na nie z do się że jest to jak ale co od po za bez dla mój moja moje już tylko bardzo jestem był była było są przez czy też oraz".split(" ")),
+  en: new Set("the and is are was were not with for this that but very my i it of to in on have has had be from".split(" ")),
+};
+const WORD = /\p{L}+/gu;
+
+/** Polish or English by their function words, when one of them clearly dominates. */
+function byFunctionWords(sample: string): LanguageGuess | undefined {
+  let pl = 0;
+  let en = 0;
+  for (const match of sample.matchAll(WORD)) {
+    const word = match[0].toLocaleLowerCase("pl");
+    if (FUNCTION_WORDS.pl!.has(word)) pl += 1;
+    if (FUNCTION_WORDS.en!.has(word)) en += 1;
+  }
+  if (pl >= 2 && pl >= 3 * en) return { lang: "pl", confidence: Math.min(0.9, 0.4 + 0.1 * pl) };
+  if (en >= 2 && en >= 3 * pl) return { lang: "en", confidence: Math.min(0.9, 0.4 + 0.1 * en) };
+  return undefined;
+}
+
+/** Below this, franc's trigram guess on a short text is no better than a coin. */
+const UNSURE = 0.08;
 
 export function detectLanguage(text: string): LanguageGuess {
-  const letters = text.replace(/[^\p{L}]+/gu, "");
-  if (letters.length < MIN_LETTERS) return { lang: UNDETERMINED, confidence: 0 };
-  const ranked = francAll(text, { only: Object.keys(CANDIDATES), minLength: MIN_LETTERS });
+  const sample = text.length > SAMPLE ? text.slice(0, SAMPLE) : text;
+  const letters = sample.match(LETTER)?.length ?? 0;
+  if (letters < MIN_LETTERS) return { lang: UNDETERMINED, confidence: 0 };
+  // Fast path: several letters no other candidate language writes.
+  const polish = sample.match(POLISH_ONLY)?.length ?? 0;
+  if (polish >= 3 && polish / letters > 0.01) return { lang: "pl", confidence: Math.min(1, 0.8 + polish / letters) };
+  const ranked = francAll(sample, { only: ONLY, minLength: MIN_LETTERS });
   const [best, second] = ranked;
   const lang = best ? CANDIDATES[best[0]] : undefined;
   if (!best || !lang) return { lang: UNDETERMINED, confidence: 0 };
   // franc scores the best candidate 1 and the others relative to it.
   const gap = 1 - (second?.[1] ?? 0);
-  const lengthFactor = Math.min(1, letters.length / 60);
+  const lengthFactor = Math.min(1, letters / 60);
   const confidence = Math.round(Math.min(1, gap * 4) * (0.5 + 0.5 * lengthFactor) * 100) / 100;
+  if (confidence < UNSURE) return byFunctionWords(sample) ?? { lang: UNDETERMINED, confidence: 0 };
   return { lang, confidence };
 }

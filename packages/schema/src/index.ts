@@ -16,6 +16,8 @@ export {
   rawMentionSchema,
   sentimentSchema,
   brandTagSchema,
+  PERSONAL_DATA_KINDS,
+  prioritySchema,
   enrichedMentionSchema,
   mentionId,
   type SourceType,

@@ -93,13 +93,31 @@ export const brandTagSchema = z.object({
   position: z.number().int().nonnegative().optional(),
 });
 
-/** A mention after the enricher. Sentiment is null until a sentiment model ran on it. */
+export const PERSONAL_DATA_KINDS = ["email", "phone", "order", "account", "pesel", "card"] as const;
+
+export const prioritySchema = z.object({
+  score: z.number().min(0).max(100),
+  level: z.enum(["low", "normal", "high", "urgent"]),
+  reasons: z.array(z.string()),
+});
+
+/** A mention after the enricher. Sentiment is null in messages written before a model ran on it. */
 export const enrichedMentionSchema = rawMentionSchema.extend({
   lang: z.string().min(2).max(8),
   langConfidence: z.number().min(0).max(1),
   sentiment: sentimentSchema.nullable(),
+  /** The stars say one thing, the text the opposite (5 stars, angry text). */
+  ratingMismatch: z.boolean().optional(),
   brands: z.array(brandTagSchema),
   topics: z.array(z.string()),
+  /** Keyed HMAC of the author's name: the same author is recognisable without being named. */
+  authorPseudonym: z.string().optional(),
+  /** Kinds of personal data found (and masked) in the title or text. */
+  personalData: z.array(z.enum(PERSONAL_DATA_KINDS)).optional(),
+  /** Title and text with personal data masked: what the CX slice sees. */
+  masked: z.object({ title: z.string().optional(), text: z.string() }).optional(),
+  /** How urgently customer service should answer. */
+  priority: prioritySchema.optional(),
   enrichedAt: isoDateTime,
   /** Which enrichment pipeline produced this, so a re-enrichment can be told apart. */
   enrichment: z.object({ version: z.string() }),

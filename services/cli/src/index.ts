@@ -3,6 +3,8 @@ import { OdzewError, createLogger, describeError } from "@odzew/core";
 import { env } from "./env.ts";
 import { PIPELINE, SERVICES, runServices, waitForHttp } from "./run.ts";
 import { backfill } from "./backfill.ts";
+import { enrichStream } from "./enrich.ts";
+import { trainFromFile } from "./train.ts";
 import { setup } from "./setup.ts";
 import { validateConfig } from "./validate.ts";
 
@@ -12,6 +14,11 @@ Commands:
   setup [--teams FILE]        create the Kafka topics, the index template and the team aliases
   backfill SOURCE [--pages N] read a source's history now (default: its limits.backfillPages) and
                               deliver what is new; shows a progress bar
+  enrich --brands FILE [--sentiment-model FILE] [--topics FILE]
+                              NDJSON mentions on stdin ({"text", "title"?, "rating"?, "lang"?}) →
+                              one enriched NDJSON line per input line on stdout, in order
+  sentiment train --input FILE --out FILE
+                              learn a Polish sentiment model from NDJSON {"text", "rating": 1-5}
   validate [--demo]           check the sources, teams and brands files; every problem with file,
                               line, field and fix
   run [--demo] [SERVICE…]     run the pipeline services (default: all of them) until Ctrl-C;
@@ -49,6 +56,32 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${await backfill(env, sourceId, { logger, ...(pages ? { pages } : {}) })}\n`);
       return 0;
     }
+    case "enrich": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { brands: { type: "string" }, "sentiment-model": { type: "string" }, topics: { type: "string" } },
+        strict: true,
+      });
+      if (!values.brands) throw usageError("enrich needs --brands FILE (the brands file, see README)");
+      const { errors } = await enrichStream({
+        brandsFile: values.brands,
+        sentimentModelFile: values["sentiment-model"],
+        topicsFile: values.topics,
+        authorKey: process.env.ODZEW_AUTHOR_KEY,
+        input: process.stdin,
+        output: process.stdout,
+        logger,
+      });
+      return errors > 0 ? 3 : 0;
+    }
+    case "sentiment": {
+      const [sub, ...options] = rest;
+      if (sub !== "train") throw usageError(`unknown sentiment command "${sub ?? ""}"; try: sentiment train --input FILE --out FILE`);
+      const { values } = parseArgs({ args: options, options: { input: { type: "string" }, out: { type: "string" } }, strict: true });
+      if (!values.input || !values.out) throw usageError("sentiment train needs --input FILE and --out FILE");
+      for (const line of await trainFromFile(values.input, values.out)) process.stdout.write(`${line}\n`);
+      return 0;
+    }
     case "validate": {
       const { values } = parseArgs({ args: rest, options: { demo: { type: "boolean", default: false } }, strict: true });
       const dir = values.demo ? "config/demo" : "config";
@@ -75,6 +108,9 @@ async function main(argv: string[]): Promise<number> {
       if (values.demo) {
         childEnv.ODZEW_SOURCES_FILE = "config/demo/sources.yaml";
         childEnv.ODZEW_TEAMS_FILE = "config/demo/teams.yaml";
+        childEnv.ODZEW_BRANDS_FILE = "config/demo/brands.yaml";
+        // A fixed key only for the demo; a real deployment sets its own secret.
+        childEnv.ODZEW_AUTHOR_KEY ??= "odzew-demo-author-key-not-for-production";
         if (!services.includes("demo-site")) services.unshift("demo-site");
         for (const line of await setup(env, childEnv.ODZEW_TEAMS_FILE, logger)) process.stdout.write(`${line}\n`);
       }

@@ -1,24 +1,23 @@
 import { OdzewError, describeError, type Logger } from "@odzew/core";
 import { createBatchWorker, publish, type BatchWorker, type Kafka, type Producer, type Rejection } from "@odzew/kafka";
-import { detectLanguage } from "@odzew/nlp";
+import { ENRICHMENT_VERSION, type Enricher } from "@odzew/nlp";
 import { rawMentionSchema, type EnrichedMention, type RawMention, type TopicNames } from "@odzew/schema";
 
-/** Bumped whenever enrichment changes what it writes, so re-enriched mentions can be told apart. */
-export const ENRICHMENT_VERSION = "0.1.0-language";
-
-/**
- * The walking skeleton's enrichment: language only. Sentiment stays null (no model ran), brands
- * come from the source's configuration, topics are empty until the NLP issue lands.
- */
-export function enrichMention(raw: RawMention, now = new Date()): EnrichedMention {
-  const guess = raw.lang ? { lang: raw.lang, confidence: 1 } : detectLanguage([raw.title, raw.text].filter(Boolean).join("\n"));
+/** Raw mention → enriched mention: language, sentiment, brands, topics, personal data, priority. */
+export function enrichMention(raw: RawMention, enricher: Enricher, now = new Date()): EnrichedMention {
   return {
     ...raw,
-    lang: guess.lang,
-    langConfidence: guess.confidence,
-    sentiment: null,
-    brands: raw.brandHints.map((id) => ({ id, via: "source" as const })),
-    topics: [],
+    ...enricher.enrich({
+      text: raw.text,
+      title: raw.title,
+      rating: raw.rating?.value,
+      lang: raw.lang,
+      author: raw.author,
+      reach: raw.reach,
+      publishedAt: raw.publishedAt,
+      reply: raw.reply,
+      brandHints: raw.brandHints,
+    }),
     enrichedAt: now.toISOString(),
     enrichment: { version: ENRICHMENT_VERSION },
   };
@@ -27,6 +26,7 @@ export function enrichMention(raw: RawMention, now = new Date()): EnrichedMentio
 export function createEnricher(options: {
   kafka: Kafka;
   producer: Producer;
+  enricher: Enricher;
   topics: TopicNames;
   groupId: string;
   logger: Logger;
@@ -46,9 +46,10 @@ export function createEnricher(options: {
     async handle(messages) {
       const enriched: { key: string; value: EnrichedMention }[] = [];
       const rejections: Rejection<RawMention>[] = [];
+      const now = new Date();
       for (const message of messages) {
         try {
-          enriched.push({ key: message.value.id, value: enrichMention(message.value) });
+          enriched.push({ key: message.value.id, value: enrichMention(message.value, options.enricher, now) });
         } catch (error) {
           rejections.push({ message, code: "ENRICH_FAILED", reason: describeError(error) });
         }

@@ -1,5 +1,7 @@
+import { loadBrandsFile, loadYamlFile } from "@odzew/config";
 import { ShutdownManager, createLogger, startHealthServer } from "@odzew/core";
 import { createKafka, createProducer, kafkaConnectionFromEnv } from "@odzew/kafka";
+import { createEnrichment, readSentimentModelFile, taxonomyFrom, topicsFileSchema } from "@odzew/nlp";
 import { topicNames } from "@odzew/schema";
 import { createEnricher } from "./enrich.ts";
 import { env } from "./env.ts";
@@ -9,6 +11,12 @@ const shutdown = new ShutdownManager(logger);
 shutdown.installSignalHandlers();
 
 await shutdown.boot(async () => {
+  const { brands } = await loadBrandsFile(env.ODZEW_BRANDS_FILE);
+  const topics = env.ODZEW_TOPICS_FILE ? taxonomyFrom(await loadYamlFile(env.ODZEW_TOPICS_FILE, topicsFileSchema)) : undefined;
+  const sentimentModel = env.ODZEW_SENTIMENT_MODEL_FILE ? await readSentimentModelFile(env.ODZEW_SENTIMENT_MODEL_FILE) : undefined;
+  const enrichment = createEnrichment({ brands, topics, sentimentModel, authorKey: env.ODZEW_AUTHOR_KEY });
+  logger.info({ brands: brands.length, sentiment: enrichment.sentimentModel }, "enrichment ready");
+
   const kafka = createKafka(kafkaConnectionFromEnv(env, "odzew-enricher"), logger);
   const producer = createProducer(kafka);
   await producer.connect();
@@ -17,6 +25,7 @@ await shutdown.boot(async () => {
   const enricher = createEnricher({
     kafka,
     producer,
+    enricher: enrichment,
     topics: topicNames(env.ODZEW_TOPIC_PREFIX),
     groupId: env.ENRICHER_GROUP_ID,
     logger,

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { checkTopicPattern, createTopicTagger, DEFAULT_TOPIC_TAXONOMY, taxonomyFrom } from "./topics.ts";
+import { topicsFileSchema } from "./topics.schema.ts";
+
+const tagger = createTopicTagger();
+const tag = (text: string) => tagger.tag(text);
+
+describe("createTopicTagger (default taxonomy)", () => {
+  it("finds delivery in every inflection, with and without diacritics", () => {
+    expect(tag("Dostawa trwała tydzień, kurier zgubił paczkę.")).toContain("delivery");
+    expect(tag("Nie dostarczono mi przesyłki, paczkomat pusty")).toContain("delivery");
+    expect(tag("Czekam na dostawę od wtorku")).toEqual(["delivery", "waiting-time"]);
+    expect(tag("Czekam na dostawe od wtorku, przesylka utknela")).toEqual(["delivery", "waiting-time"]);
+    expect(tag("The parcel was delivered to the wrong address")).toEqual(["delivery"]);
+  });
+
+  it("finds price, customer service and product quality", () => {
+    expect(tag("Za drogo, w innym sklepie taniej, promocja to ściema")).toEqual(["price", "store"]);
+    expect(tag("Ceny wysokie, ale rabaty co tydzień")).toEqual(["price"]);
+    expect(tag("Obsługa klienta fatalna, konsultant na infolinii się rozłączył")).toEqual(["customer-service"]);
+    expect(tag("Obsluga klienta fatalna, nikt nie odpisal na maila")).toEqual(["customer-service"]);
+    expect(tag("Słaba jakość, po tygodniu się zepsuł, drugi egzemplarz uszkodzony")).toEqual(["product-quality"]);
+    expect(tag("Way too expensive for such flimsy, cheaply made stuff")).toEqual(["price", "product-quality"]);
+  });
+
+  it("finds the app, payments, returns, waiting time, staff and the store", () => {
+    expect(tag("Aplikacja wywala błąd przy logowaniu")).toEqual(["app-website"]);
+    expect(tag("Aplikacja wywala blad przy logowaniu")).toEqual(["app-website"]);
+    expect(tag("Płatność BLIKiem nie przeszła, zapłaciłem przelewem")).toEqual(["payments"]);
+    expect(tag("Platnosc karta odrzucona")).toEqual(["payments"]);
+    expect(tag("Reklamacja odrzucona, zwrot pieniędzy odmówiony mimo gwarancji")).toEqual(["returns-complaints"]);
+    expect(tag("Czas oczekiwania na infolinii to godzina, kolejka w sklepie długa")).toEqual(["customer-service", "store", "waiting-time"]);
+    expect(tag("Ekspedientka była opryskliwa, kasjer też")).toEqual(["staff"]);
+    expect(tag("Puste półki, działała jedna kasa samoobsługowa")).toEqual(["store"]);
+    expect(tag("Customer support never answered and I am still waiting for my refund")).toEqual([
+      "customer-service",
+      "returns-complaints",
+      "waiting-time",
+    ]);
+    expect(tag("The app crashes at login and the staff in the store were rude")).toEqual(["app-website", "staff", "store"]);
+  });
+
+  it("counts a word inside a phrase only for the phrase", () => {
+    expect(tag("Sklep internetowy ładny i przejrzysty")).toEqual(["app-website"]);
+    expect(tag("Byłem w sklepie stacjonarnym")).toEqual(["store"]);
+  });
+
+  it("does not fire on look-alikes", () => {
+    expect(tag("Produkt spełnia oczekiwania, polecam")).toEqual([]);
+    expect(tag("Z drugiej strony nie narzekam")).toEqual([]);
+    expect(tag("Karton był zgnieciony")).toEqual([]);
+    expect(tag("W centrum miasta, cenzura w komentarzach")).toEqual([]);
+    expect(tag("")).toEqual([]);
+    expect(tag("👍👍👍 5/5")).toEqual([]);
+  });
+
+  it("returns sorted unique ids", () => {
+    const topics = tag("Kurier, kurier, paczka, cena, cena, aplikacja, aplikacja");
+    expect(topics).toEqual([...new Set(topics)].sort());
+    expect(topics).toEqual(["app-website", "delivery", "price"]);
+  });
+
+  it("has the ten default topics, every pattern valid", () => {
+    expect(DEFAULT_TOPIC_TAXONOMY.map((topic) => topic.id).sort()).toEqual([
+      "app-website", "customer-service", "delivery", "payments", "price", "product-quality", "returns-complaints", "staff", "store", "waiting-time",
+    ]);
+    for (const topic of DEFAULT_TOPIC_TAXONOMY) for (const pattern of [...topic.pl, ...topic.en]) expect(checkTopicPattern(pattern)).toBeNull();
+  });
+
+  it("tags a review in well under 20 µs", () => {
+    const text =
+      "Zamówiłem książkę, przesyłka dotarła po tygodniu, kurier zostawił paczkę pod drzwiami. Obsługa klienta nie odpowiada na maile, infolinia zajęta. Cena to dużo jak na taką jakość.";
+    for (let i = 0; i < 2_000; i++) tagger.tag(text);
+    const runs = 20_000;
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) tagger.tag(text);
+    const micros = ((performance.now() - started) * 1000) / runs;
+    expect(micros).toBeLessThan(50); // generous for loaded CI machines; ~5 µs measured
+  });
+});
+
+describe("taxonomyFrom and topicsFileSchema", () => {
+  it("adds words to a default topic, replaces them, or defines a new topic", () => {
+    const file = topicsFileSchema.parse({
+      topics: [
+        { id: "delivery", pl: ["furgonetk*"] },
+        { id: "price", replace: true, en: ["price*"] },
+        { id: "loyalty", pl: ["karta lojalnościowa", "punkt*"], en: ["loyalty*"] },
+      ],
+    });
+    const custom = createTopicTagger(taxonomyFrom(file));
+    expect(custom.tag("Furgonetka przyjechała")).toEqual(["delivery"]);
+    expect(custom.tag("Kurier przyjechał")).toEqual(["delivery"]);
+    expect(custom.tag("Ceny wysokie")).toEqual([]);
+    expect(custom.tag("Prices are high")).toEqual(["price"]);
+    expect(custom.tag("Zbieram punkty na karcie lojalnościowej? Karta lojalnosciowa super")).toContain("loyalty");
+    expect(custom.tag("Great loyalty programme")).toEqual(["loyalty"]);
+  });
+
+  it("switches a topic off with replace and no words", () => {
+    const taxonomy = taxonomyFrom(topicsFileSchema.parse({ topics: [{ id: "store", replace: true }] }));
+    expect(taxonomy.map((topic) => topic.id)).not.toContain("store");
+  });
+
+  it("rejects bad files", () => {
+    expect(topicsFileSchema.safeParse({ topics: [{ id: "Bad Id", pl: ["x"] }] }).success).toBe(false);
+    expect(topicsFileSchema.safeParse({ topics: [{ id: "a", pl: ["ab*"] }] }).success).toBe(false);
+    expect(topicsFileSchema.safeParse({ topics: [{ id: "a", pl: ["a*b"] }] }).success).toBe(false);
+    expect(topicsFileSchema.safeParse({ topics: [{ id: "a", pl: ["!!!"] }] }).success).toBe(false);
+    expect(topicsFileSchema.safeParse({ topics: [{ id: "a", pl: ["one two three four five"] }] }).success).toBe(false);
+    expect(topicsFileSchema.safeParse({ topics: [{ id: "a" }, { id: "a" }] }).success).toBe(false);
+    expect(() => createTopicTagger([{ id: "x", pl: ["ab*"], en: [] }])).toThrow(/stem/);
+  });
+});
