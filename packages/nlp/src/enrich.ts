@@ -2,11 +2,11 @@ import type { BrandConfig, EnrichedMention } from "@odzew/schema";
 import { createBrandTagger } from "./brands.ts";
 import { detectLanguage, UNDETERMINED } from "./language.ts";
 import { maskPersonalData, pseudonymiseAuthor } from "./personal-data.ts";
-import { servicePriority } from "./priority.ts";
+import { URGENCY_ENTRIES, servicePriority } from "./priority.ts";
 import { scoreEnglish } from "./sentiment.en.ts";
 import { loadSentimentModel, type SentimentModelFile } from "./sentiment-model.ts";
 import { scorePolish } from "./sentiment.pl.ts";
-import { createTopicTagger, type TopicTaxonomy } from "./topics.ts";
+import { DEFAULT_TOPIC_TAXONOMY, createTermMatcher, type TopicTaxonomy } from "./topics.ts";
 import type { Sentiment } from "./types.ts";
 
 /** Bumped whenever enrichment changes what it writes, so re-enriched mentions can be told apart. */
@@ -61,7 +61,11 @@ const MISMATCH_SCORE = 0.3;
  */
 export function createEnrichment(options: EnrichmentOptions) {
   const brandTagger = createBrandTagger(options.brands);
-  const topicTagger = createTopicTagger(options.topics);
+  // Topics and urgency words in one pass over the text.
+  const terms = createTermMatcher([
+    ...(options.topics ?? DEFAULT_TOPIC_TAXONOMY).map((topic) => ({ value: `t:${topic.id}`, patterns: [...topic.pl, ...topic.en] })),
+    ...URGENCY_ENTRIES.map((entry) => ({ value: `u:${entry.value}`, patterns: entry.patterns })),
+  ]);
   const learned = options.sentimentModel ? loadSentimentModel(options.sentimentModel) : undefined;
   // A trained model that did not beat the lexicon on its own held-out set is not used.
   const useLearned = learned !== undefined && learned.heldOutAccuracy > (learned.baselineAccuracy ?? 0);
@@ -103,6 +107,9 @@ export function createEnrichment(options: EnrichmentOptions) {
         if (!brands.some((brand) => brand.id === id)) brands.push({ id, via: "source" });
       }
 
+      const found = terms.match(full);
+      const topics = found.filter((value) => value.startsWith("t:")).map((value) => value.slice(2));
+      const urgent = found.filter((value) => value.startsWith("u:")).map((value) => value.slice(2));
       const maskedText = maskPersonalData(input.text);
       const maskedTitle = input.title ? maskPersonalData(input.title) : undefined;
       const personalData = [...new Set([...maskedText.found, ...(maskedTitle?.found ?? [])])];
@@ -114,6 +121,7 @@ export function createEnrichment(options: EnrichmentOptions) {
         publishedAt: input.publishedAt ?? now().toISOString(),
         now: now(),
         hasReply: input.reply !== undefined && input.reply !== null,
+        urgent,
       });
 
       return {
@@ -122,7 +130,7 @@ export function createEnrichment(options: EnrichmentOptions) {
         sentiment,
         ratingMismatch,
         brands,
-        topics: topicTagger.tag(full),
+        topics,
         ...(options.authorKey && input.author?.name ? { authorPseudonym: pseudonymiseAuthor(input.author.name, options.authorKey) } : {}),
         personalData,
         masked: { text: maskedText.text, ...(maskedTitle ? { title: maskedTitle.text } : {}) },

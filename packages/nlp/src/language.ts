@@ -34,9 +34,23 @@ export interface LanguageGuess {
 const MIN_LETTERS = 12;
 /** Trigram statistics settle long before this; reading further only costs time. */
 const SAMPLE = 600;
-/** Letters only Polish uses among the candidates (ó is Czech too; ą and ę are Lithuanian too, but not with ł, ś, ź, ż, ć, ń). */
-const POLISH_ONLY = /[łśźżćń]/giu;
-const LETTER = /\p{L}/gu;
+/** Letters only Polish uses among the candidates (ó is Czech too; ą and ę are Lithuanian too): ł ś ź ż ć ń, both cases. */
+const POLISH_ONLY = new Set([0x141, 0x142, 0x15a, 0x15b, 0x179, 0x17a, 0x17b, 0x17c, 0x106, 0x107, 0x143, 0x144]);
+
+/** Letters and Polish-only letters in the sample, in one pass without allocating. */
+function countLetters(sample: string): { letters: number; polish: number } {
+  let letters = 0;
+  let polish = 0;
+  for (let index = 0; index < sample.length; index++) {
+    const code = sample.charCodeAt(index);
+    if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90)) letters++;
+    else if (code >= 0xc0 && code < 0x2000 && code !== 0xd7 && code !== 0xf7) {
+      letters++;
+      if (POLISH_ONLY.has(code)) polish++;
+    }
+  }
+  return { letters, polish };
+}
 
 /** Function words that give Polish or English away even in a few words. */
 const FUNCTION_WORDS: Record<string, Set<string>> = {
@@ -64,10 +78,9 @@ const UNSURE = 0.08;
 
 export function detectLanguage(text: string): LanguageGuess {
   const sample = text.length > SAMPLE ? text.slice(0, SAMPLE) : text;
-  const letters = sample.match(LETTER)?.length ?? 0;
+  const { letters, polish } = countLetters(sample);
   if (letters < MIN_LETTERS) return { lang: UNDETERMINED, confidence: 0 };
   // Fast path: several letters no other candidate language writes.
-  const polish = sample.match(POLISH_ONLY)?.length ?? 0;
   if (polish >= 3 && polish / letters > 0.01) return { lang: "pl", confidence: Math.min(1, 0.8 + polish / letters) };
   const ranked = francAll(sample, { only: ONLY, minLength: MIN_LETTERS });
   const [best, second] = ranked;

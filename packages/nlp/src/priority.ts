@@ -1,4 +1,4 @@
-import { createTermMatcher } from "./topics.ts";
+import { createTermMatcher, type TermMatcherEntry } from "./topics.ts";
 import type { Sentiment } from "./types.ts";
 
 /**
@@ -30,6 +30,8 @@ export interface PriorityInput {
   publishedAt: string;
   now: Date;
   hasReply?: boolean | undefined;
+  /** Urgency labels already found in `text` (by a caller that matched them with other terms). */
+  urgent?: readonly string[] | undefined;
 }
 
 export interface Priority {
@@ -68,7 +70,9 @@ const URGENCY: Record<string, readonly string[]> = {
   media: ["dziennikar*", "nagłośni*", "telewizj*", "journalist*", "the press"],
 };
 
-const urgencyMatcher = createTermMatcher(Object.entries(URGENCY).map(([value, patterns]) => ({ value, patterns })));
+/** The urgency words as matcher entries, for callers that match them in one pass with other terms. */
+export const URGENCY_ENTRIES: readonly TermMatcherEntry[] = Object.entries(URGENCY).map(([value, patterns]) => ({ value, patterns }));
+const urgencyMatcher = createTermMatcher(URGENCY_ENTRIES);
 
 function ratingPoints(rating: number): number {
   const r = Math.min(5, Math.max(1, rating));
@@ -128,7 +132,7 @@ export function servicePriority(input: PriorityInput): Priority {
     }
   }
 
-  const urgent = urgencyMatcher.match(input.text);
+  const urgent = input.urgent ?? urgencyMatcher.match(input.text);
   if (urgent.length > 0) {
     score += Math.min(URGENCY_MAX, URGENCY_FIRST + URGENCY_MORE * (urgent.length - 1));
     for (const label of urgent) reasons.push(`urgency: ${label}`);
