@@ -116,7 +116,9 @@ export const mentionMappings = {
     ratingMismatch: { type: "boolean" },
     authorPseudonym: keyword,
     personalData: keyword,
-    masked: { properties: { title: fullText, text: fullText } },
+    // The CX view of title and text. Searches go to title/text; these are for display, so they
+    // get only the cheap diacritic-folded analysis instead of a second Polish (hunspell) pass.
+    masked: { properties: { title: { type: "text", analyzer: "odzew_folded" }, text: { type: "text", analyzer: "odzew_folded" } } },
     priority: { properties: { score: { type: "float" }, level: keyword, reasons: { type: "keyword", index: false } } },
     brands: { properties: { id: keyword, via: keyword, matched: keyword, position: { type: "integer" } } },
     topics: keyword,
