@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SOURCE_TYPES } from "./mention.ts";
 
 const id = z
   .string()
@@ -168,17 +169,6 @@ export const feedSourceSchema = z.strictObject({
   lang: z.string().min(2).max(8).optional(),
 });
 
-const SOURCE_CONFIG_TYPES = [
-  "app-store",
-  "google-play",
-  "google-business",
-  "google-places",
-  "opineo",
-  "ceneo",
-  "trustpilot",
-  "feed",
-  "html",
-] as const;
 
 export const sourceConfigSchema = z.discriminatedUnion(
   "type",
@@ -196,7 +186,7 @@ export const sourceConfigSchema = z.discriminatedUnion(
   {
     error: (issue) =>
       issue.code === "invalid_union"
-        ? `unknown source type; supported types: ${SOURCE_CONFIG_TYPES.map((type) => `"${type}"`).join(", ")}`
+        ? `unknown source type; supported types: ${SOURCE_TYPES.map((type) => `"${type}"`).join(", ")}`
         : undefined,
   },
 );
