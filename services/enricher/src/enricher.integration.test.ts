@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publish } from "@odzew/kafka";
+import { createEnrichment } from "@odzew/nlp";
+import { brandsFileSchema, deadLetterSchema, enrichedMentionSchema } from "@odzew/schema";
+import { createTestPipeline, readTopic, sampleRawMention, waitFor, type TestPipeline } from "@odzew/testing";
+import { createEnricher } from "./enrich.ts";
+
+describe("enricher on the real broker", () => {
+  let pipeline: TestPipeline;
+  beforeAll(async () => {
+    pipeline = await createTestPipeline("enricher");
+  });
+  afterAll(async () => {
+    await pipeline?.cleanup();
+  });
+
+  it("turns raw mentions into enriched ones and dead-letters a poison message with its reason", async () => {
+    const { brands } = brandsFileSchema.parse({
+      brands: [{ id: "biedronka", name: "Biedronka", aliases: ["Biedronka"], context: ["sklep", "kasa", "zakupy", "promocja"] }],
+    });
+    const enrichment = createEnrichment({ brands, authorKey: "enricher-test-key-0123456789" });
+    const worker = createEnricher({
+      kafka: pipeline.kafka,
+      producer: pipeline.producer,
+      enricher: enrichment,
+      topics: pipeline.topics,
+      groupId: `${pipeline.prefix}-enricher`,
+      logger: pipeline.logger,
+    });
+    const angry = sampleRawMention({
+      nativeId: "angry",
+      title: "Oszustwo",
+      text: "W Biedronce przy kasie naliczyli mi podwójnie za zakupy, zgłaszam sprawę do UOKiK. Nie polecam!",
+      rating: { value: 1, original: 1, scaleMin: 1, scaleMax: 5 },
+      author: { name: "Krzysztof Nowak" },
+    });
+    const ladybird = sampleRawMention({ nativeId: "ladybird", title: "Ogród", text: "Biedronka na liściu róży, piękny poranek w ogrodzie.", brandHints: [] });
+    await worker.start();
+    try {
+      await publish(pipeline.producer, pipeline.topics.mentionsRaw, [
+        { key: angry.id, value: angry },
+        { key: "poison", value: { schemaVersion: 99, text: "from the future" } },
+        { key: ladybird.id, value: ladybird },
+      ]);
+      const enriched = await waitFor("two enriched mentions", async () => {
+        const messages = await readTopic(pipeline.kafka, pipeline.topics.mentionsEnriched);
+        return messages.length >= 2 ? messages.map((message) => enrichedMentionSchema.parse(message.value)) : undefined;
+      });
+      const first = enriched.find((mention) => mention.nativeId === "angry");
+      expect(first).toMatchObject({ lang: "pl", sentiment: { label: "negative" }, priority: { level: "urgent" } });
+      expect(first?.brands.map((brand) => brand.id)).toContain("biedronka");
+      expect(first?.priority?.reasons).toContain("urgency: UOKiK");
+      expect(first?.authorPseudonym).toMatch(/^a_[0-9a-f]{16}$/);
+      expect(enriched.find((mention) => mention.nativeId === "ladybird")?.brands).toEqual([]);
+
+      const letter = await waitFor("the poison message in the dead-letter topic", async () => {
+        const letters = (await readTopic(pipeline.kafka, pipeline.topics.mentionsDlq)).map((message) => deadLetterSchema.parse(message.value));
+        return letters.find((entry) => entry.original.key === "poison");
+      });
+      expect(letter).toMatchObject({ stage: "enrich", reason: { code: "MESSAGE_INVALID" } });
+      expect(letter.reason.message).toContain("schemaVersion");
+    } finally {
+      await worker.stop();
+    }
+  });
+});
