@@ -10,7 +10,7 @@
 import { performance } from "node:perf_hooks";
 import { detectLanguage } from "@odzew/nlp";
 import { publish } from "@odzew/kafka";
-import type { RawMention, TeamConfig } from "@odzew/schema";
+import { teamSchema, type RawMention, type TeamConfig } from "@odzew/schema";
 import {
   createTestPipeline,
   createTestStore,
@@ -54,7 +54,7 @@ async function benchPipeline(count: number) {
   const detectSeconds = (performance.now() - started) / 1000;
 
   const pipeline = await createTestPipeline("bench");
-  const teams: TeamConfig[] = [{ id: "bench", name: "Bench", keys: [{ env: "UNUSED" }], slice: { brands: ["zuraw"] } }];
+  const teams: TeamConfig[] = [teamSchema.parse({ id: "bench", name: "Bench", keys: [{ env: "UNUSED" }], slice: { brands: ["zuraw"] } })];
   const { store, cleanup } = await createTestStore(pipeline.prefix, teams);
   const env = {
     KAFKA_BROKERS: stackEnv().brokers.join(","),

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,7 +34,7 @@ async function processesOf(prefix: string): Promise<number[]> {
  */
 describe("pipeline end to end", () => {
   const prefix = uniquePrefix("e2e");
-  const keys = { service: "e2e-service-key-0123456789", pr: "e2e-pr-key-0123456789abcd" };
+  const keys = { service: randomBytes(24).toString("base64url"), pr: randomBytes(24).toString("base64url") };
   let run: RunningProcess;
   let apiBase: string;
   let siteBase: string;
@@ -73,10 +74,13 @@ describe("pipeline end to end", () => {
         "    name: Obsługa klienta",
         "    keys: [{ env: E2E_SERVICE_KEY }]",
         "    slice: { brands: [zuraw] }",
+        "    view: full",
+        "    actions: [workflow]",
         "  - id: pr",
         "    name: PR",
         "    keys: [{ env: E2E_PR_KEY }]",
         "    slice: { brands: [some-other-brand] }",
+        "    view: full",
       ].join("\n"),
     );
     env = {

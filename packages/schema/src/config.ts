@@ -228,17 +228,36 @@ export const sliceSchema = z
   })
   .default({});
 
+/** What a team may do beyond searching its slice. */
+export const TEAM_ACTIONS = ["workflow", "sample", "export", "alerts"] as const;
+export const teamActionSchema = z.enum(TEAM_ACTIONS);
+export type TeamAction = z.infer<typeof teamActionSchema>;
+
+/** Fields a team may be denied on top of its view (see `view`). */
+export const HIDEABLE_FIELDS = ["url", "reply", "reach", "details", "rating", "priority", "workflow", "author"] as const;
+
 export const teamSchema = z.strictObject({
   id,
   name: z.string().min(1),
   keys: z.array(apiKeySchema).min(1, "give the team at least one API key (sha256 or env)"),
   slice: sliceSchema,
+  /**
+   * `full`: everything the pipeline knows, author and original text included (customer service
+   * must answer people). `pseudonymous`: no author name, profile, link or reply; title and text
+   * with personal data masked; the author only as a keyed pseudonym (CX).
+   */
+  view: z.enum(["full", "pseudonymous"]).default("pseudonymous"),
+  /** Fields this team does not see even within its view. */
+  hide: z.array(z.enum(HIDEABLE_FIELDS)).default([]),
+  /** Actions beyond search: workflow (the service queue), sample, export, alerts. */
+  actions: z.array(teamActionSchema).default([]),
 });
 export const teamsFileSchema = z.strictObject({
   teams: z.array(teamSchema).min(1).superRefine(uniqueIds("team")),
 });
 export type TeamConfig = z.infer<typeof teamSchema>;
 export type TeamSlice = z.infer<typeof sliceSchema>;
+export type TeamView = TeamConfig["view"];
 export type TeamsFile = z.infer<typeof teamsFileSchema>;
 
 function uniqueIds(what: string) {

@@ -14,18 +14,47 @@ export const collectJobSchema = z.object({
 });
 export type CollectJob = z.infer<typeof collectJobSchema>;
 
-/** A state change in the customer-service workflow. Key on Kafka: the mention id. */
+export const WORKFLOW_EVENT_TYPES = ["claimed", "released", "answered", "closed", "reopened", "noted"] as const;
+
+/**
+ * A state change in the customer-service workflow. Key on Kafka: the mention id, so the events
+ * of one mention stay in order. `closed` means "needs no answer".
+ */
 export const workflowEventSchema = z.object({
   schemaVersion: z.literal(WORKFLOW_SCHEMA_VERSION),
-  eventId: z.string().min(1),
+  eventId: z.string().min(1).max(100),
   mentionId: z.string().regex(/^[a-f0-9]{32}$/),
+  /** When the mention was published: tells the indexer which index holds it. */
+  publishedAt: z.iso.datetime({ offset: true }),
   team: z.string().min(1),
-  actor: z.string().min(1),
-  type: z.enum(["claimed", "released", "answered", "closed", "reopened", "noted"]),
+  actor: z.string().min(1).max(200),
+  type: z.enum(WORKFLOW_EVENT_TYPES),
   note: z.string().max(10_000).optional(),
   at: z.iso.datetime({ offset: true }),
 });
 export type WorkflowEvent = z.infer<typeof workflowEventSchema>;
+
+export const WORKFLOW_STATUSES = ["open", "claimed", "answered", "closed"] as const;
+
+/** A mention's workflow as the indexer folds its events: the state and who did what when. */
+export const workflowStateSchema = z.object({
+  status: z.enum(WORKFLOW_STATUSES),
+  assignee: z.string().optional(),
+  updatedAt: z.iso.datetime({ offset: true }),
+  answeredAt: z.iso.datetime({ offset: true }).optional(),
+  notes: z.number().int().nonnegative(),
+  history: z.array(
+    z.object({
+      eventId: z.string(),
+      type: z.enum(WORKFLOW_EVENT_TYPES),
+      actor: z.string(),
+      team: z.string(),
+      at: z.string(),
+      note: z.string().optional(),
+    }),
+  ),
+});
+export type WorkflowState = z.infer<typeof workflowStateSchema>;
 
 /** Where in the pipeline a message failed. */
 export const pipelineStageSchema = z.enum(["collect", "enrich", "index"]);

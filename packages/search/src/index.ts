@@ -24,3 +24,19 @@ export {
   type MentionPage,
   type SetupOptions,
 } from "./store.ts";
+export { toDocument } from "./store.ts";
+export { teamQuery, parseSearchText, SEARCH_LIMITS, type TeamFilters } from "./query.ts";
+export { projectMention, sourceFilter, type MentionDocument } from "./view.ts";
+export { applyWorkflowEvent, workflowConflict, WORKFLOW_HISTORY_LIMIT } from "./workflow.ts";
+export {
+  TeamSearch,
+  SORTS,
+  GROUP_FIELDS,
+  INTERVALS,
+  MAX_BUCKETS,
+  allocate,
+  type SortName,
+  type GroupField,
+  type IntervalName,
+  type SearchPage,
+} from "./team-search.ts";

@@ -116,13 +116,25 @@ export const mentionMappings = {
     ratingMismatch: { type: "boolean" },
     authorPseudonym: keyword,
     personalData: keyword,
-    // The CX view of title and text. Searches go to title/text; these are for display, so they
-    // get only the cheap diacritic-folded analysis instead of a second Polish (hunspell) pass.
-    masked: { properties: { title: { type: "text", analyzer: "odzew_folded" }, text: { type: "text", analyzer: "odzew_folded" } } },
+    // The pseudonymous (CX) view of title and text, stored only where personal data was masked
+    // (see MentionStore.upsert); the pseudonymous view searches these instead of title/text.
+    masked: { properties: { title: fullText, text: fullText } },
     priority: { properties: { score: { type: "float" }, level: keyword, reasons: { type: "keyword", index: false } } },
     brands: { properties: { id: keyword, via: keyword, matched: keyword, position: { type: "integer" } } },
     topics: keyword,
     enrichment: { properties: { version: keyword } },
+    // Owned by the customer-service workflow (events on the workflow topic), not the pipeline.
+    workflow: {
+      properties: {
+        status: keyword,
+        assignee: keyword,
+        updatedAt: date,
+        answeredAt: date,
+        notes: { type: "integer" },
+        // Who did what and when: kept and shown, never searched.
+        history: { type: "object", enabled: false },
+      },
+    },
   },
 } as const;
 

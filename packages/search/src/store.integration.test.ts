@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EnrichedMention, TeamConfig } from "@odzew/schema";
+import { teamSchema, type EnrichedMention, type TeamConfig } from "@odzew/schema";
 import {
   createTestStore,
   dockerAvailable,
@@ -23,8 +23,8 @@ if (docker.available) engines.push({ name: "Elasticsearch 8 (testcontainers)", s
 else console.warn(`[search contract] Elasticsearch 8 skipped: ${docker.reason}`);
 
 const teams: TeamConfig[] = [
-  { id: "alpha", name: "Alpha", keys: [{ env: "UNUSED" }], slice: { brands: ["zuraw"] } },
-  { id: "beta", name: "Beta", keys: [{ env: "UNUSED" }], slice: { brands: ["orlen"], languages: ["en"] } },
+  teamSchema.parse({ id: "alpha", name: "Alpha", keys: [{ env: "UNUSED" }], slice: { brands: ["zuraw"] } }),
+  teamSchema.parse({ id: "beta", name: "Beta", keys: [{ env: "UNUSED" }], slice: { brands: ["orlen"], languages: ["en"] } }),
 ];
 
 const mention = (nativeId: string, overrides: Partial<EnrichedMention> = {}) =>

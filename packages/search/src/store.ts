@@ -1,7 +1,8 @@
 import { OdzewError, type Logger } from "@odzew/core";
-import type { EnrichedMention, TeamConfig } from "@odzew/schema";
+import type { EnrichedMention, TeamConfig, WorkflowEvent, WorkflowState } from "@odzew/schema";
 import { SearchRequestError, type Engine } from "./engine.ts";
-import { indexNames, indexTemplate, type IndexNames, type PolishAnalysis } from "./mappings.ts";
+import { applyWorkflowEvent } from "./workflow.ts";
+import { indexNames, indexTemplate, mentionMappings, sliceFilter, type IndexNames, type PolishAnalysis } from "./mappings.ts";
 
 /** One bulk item the engine did not accept. */
 export interface BulkFailure {
@@ -93,8 +94,44 @@ export class MentionStore {
     }
     const template = indexTemplate(this.names, options.teams, polish, { replicas: options.replicas ?? 0 });
     await this.engine.request("PUT", `/_index_template/${this.names.template}`, template);
+    await this.syncMappings();
     await this.syncAliases(options.teams, template.template.aliases);
+    await this.disallowExpensiveQueries();
     return { polish };
+  }
+
+  /** Bring the team aliases in line with changed teams (the API does this when teams.yaml changes). */
+  async syncTeams(teams: TeamConfig[]): Promise<void> {
+    const aliases = Object.fromEntries(teams.map((team) => [this.names.teamAlias(team.id), { filter: sliceFilter(team.slice) }]));
+    await this.syncAliases(teams, { [this.names.all]: {}, ...aliases });
+  }
+
+  /** New fields reach indices created before them; a changed field needs `odzew reindex`. */
+  private async syncMappings(): Promise<void> {
+    if ((await this.indices()).length === 0) return;
+    try {
+      await this.engine.request("PUT", `/${this.names.pattern}/_mapping`, mentionMappings);
+    } catch (error) {
+      if (!(error instanceof SearchRequestError && error.status === 400)) throw error;
+      this.logger.warn(`the existing indices have an older mapping that cannot be updated in place (${error.message}); run \`odzew reindex\``);
+    }
+  }
+
+  /**
+   * Regex, wildcard, prefix, fuzzy and script queries off for the whole cluster: the API never
+   * builds them, and this keeps it so. An engine that refuses the setting (a managed service)
+   * is told in the log; the API's own query building still applies.
+   */
+  private async disallowExpensiveQueries(): Promise<void> {
+    try {
+      await this.engine.request("PUT", "/_cluster/settings", { persistent: { "search.allow_expensive_queries": false } });
+    } catch (error) {
+      if (error instanceof SearchRequestError && error.status !== undefined && error.status < 500) {
+        this.logger.warn(`could not turn off expensive queries on the cluster: ${error.message}`);
+        return;
+      }
+      throw error;
+    }
   }
 
   private async syncAliases(teams: TeamConfig[], aliases: Record<string, { filter?: unknown }>): Promise<void> {
@@ -136,23 +173,41 @@ export class MentionStore {
     if (mentions.length === 0) return outcome;
     const lines: unknown[] = [];
     for (const mention of mentions) {
+      const doc = toDocument(mention);
       lines.push({ update: { _index: this.names.indexFor(mention.publishedAt), _id: mention.id, retry_on_conflict: 3 } });
-      lines.push({ script: { source: REPLACE_KEEPING_WORKFLOW, lang: "painless", params: { doc: mention } }, upsert: mention });
+      lines.push({ script: { source: REPLACE_KEEPING_WORKFLOW, lang: "painless", params: { doc } }, upsert: doc });
     }
     const response = await this.engine.bulk<BulkResponse>(lines);
-    response.items.forEach((entry, position) => {
-      const item = Object.values(entry)[0];
-      const id = mentions[position]?.id ?? item?._id ?? "";
-      if (!item) {
-        outcome.retryable.push({ id, status: 0, reason: "missing item in bulk response" });
-      } else if (item.status >= 200 && item.status < 300) {
-        outcome.indexed.push(id);
-      } else {
-        const failure = { id, status: item.status, reason: `${item.error?.type ?? "error"}: ${item.error?.reason ?? "unknown"}` };
-        if (item.status === 429 || item.status === 409 || item.status >= 500) outcome.retryable.push(failure);
-        else outcome.rejected.push(failure);
-      }
+    classifyBulk(response, mentions.map((mention) => mention.id), outcome);
+    return outcome;
+  }
+
+  /**
+   * Apply customer-service workflow events, in order, to their mentions' `workflow`. The state
+   * is folded from the stored one (see applyWorkflowEvent); an event for a mention not indexed
+   * yet leaves a stub that the mention fills in when it arrives (upserts keep `workflow`), so
+   * the order in which the two topics are replayed does not matter. Outcome per mention id.
+   */
+  async applyWorkflow(events: WorkflowEvent[]): Promise<BulkOutcome> {
+    const outcome: BulkOutcome = { indexed: [], retryable: [], rejected: [] };
+    if (events.length === 0) return outcome;
+    const byMention = new Map<string, WorkflowEvent[]>();
+    for (const event of events) byMention.set(event.mentionId, [...(byMention.get(event.mentionId) ?? []), event]);
+    const targets = [...byMention.entries()].map(([id, list]) => ({ id, index: this.names.indexFor(list[0]!.publishedAt), list }));
+    const current = await this.engine.request<{ docs: { _id: string; found?: boolean; _source?: { workflow?: WorkflowState } }[] }>(
+      "POST",
+      "/_mget",
+      { docs: targets.map((target) => ({ _index: target.index, _id: target.id, _source: ["workflow"] })) },
+    );
+    const lines: unknown[] = [];
+    targets.forEach((target, position) => {
+      let state = current.docs[position]?._source?.workflow;
+      for (const event of target.list) state = applyWorkflowEvent(state, event);
+      lines.push({ update: { _index: target.index, _id: target.id, retry_on_conflict: 3 } });
+      lines.push({ script: { source: SET_WORKFLOW, lang: "painless", params: { workflow: state } }, upsert: { id: target.id, workflow: state } });
     });
+    const response = await this.engine.bulk<BulkResponse>(lines);
+    classifyBulk(response, targets.map((target) => target.id), outcome);
     return outcome;
   }
 
@@ -255,6 +310,37 @@ export class MentionStore {
     }
   }
 }
+
+/**
+ * The document of a mention. The masked title and text are kept only where masking changed
+ * something, so the pseudonymous view searches `masked.*` exactly where personal data was found
+ * and the Polish analysis of a second copy is paid only there.
+ */
+export function toDocument(mention: EnrichedMention): Record<string, unknown> {
+  const { masked, ...rest } = mention;
+  if (!masked) return rest;
+  const changed = masked.text !== mention.text || (masked.title ?? mention.title) !== mention.title;
+  return changed ? { ...rest, masked } : rest;
+}
+
+/** Sort the items of a bulk response into indexed, retryable (429, 409, 5xx) and rejected. */
+function classifyBulk(response: BulkResponse, ids: string[], outcome: BulkOutcome): void {
+  response.items.forEach((entry, position) => {
+    const item = Object.values(entry)[0];
+    const id = ids[position] ?? item?._id ?? "";
+    if (!item) {
+      outcome.retryable.push({ id, status: 0, reason: "missing item in bulk response" });
+    } else if (item.status >= 200 && item.status < 300) {
+      outcome.indexed.push(id);
+    } else {
+      const failure = { id, status: item.status, reason: `${item.error?.type ?? "error"}: ${item.error?.reason ?? "unknown"}` };
+      if (item.status === 429 || item.status === 409 || item.status >= 500) outcome.retryable.push(failure);
+      else outcome.rejected.push(failure);
+    }
+  });
+}
+
+const SET_WORKFLOW = "ctx._source.workflow = params.workflow;";
 
 const REPLACE_KEEPING_WORKFLOW =
   "def workflow = ctx._source.workflow; ctx._source = params.doc; if (workflow != null) { ctx._source.workflow = workflow; }";

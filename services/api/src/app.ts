@@ -1,9 +1,33 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
-import { z } from "zod";
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { type z } from "zod";
 import { OdzewError, describeError, type Logger } from "@odzew/core";
-import type { SourceCursor, TeamConfig } from "@odzew/schema";
-import { SearchRequestError, type MentionStore } from "@odzew/search";
-import { hashKey } from "./auth.ts";
+import {
+  WORKFLOW_SCHEMA_VERSION,
+  type SourceConfig,
+  type SourceCursor,
+  type TeamAction,
+  type TeamConfig,
+  type WorkflowEvent,
+  type WorkflowState,
+} from "@odzew/schema";
+import { SearchRequestError, workflowConflict, type TeamSearch } from "@odzew/search";
+import { answerLink } from "./answer.ts";
+import type { TeamKeys } from "./auth.ts";
+import { exportLines } from "./export.ts";
+import { openApiDocument, type RouteDoc } from "./openapi.ts";
+import {
+  ACTIONS,
+  actionBodySchema,
+  breakdownQuerySchema,
+  exportQuerySchema,
+  filtersOf,
+  queueQuerySchema,
+  sampleQuerySchema,
+  searchQuerySchema,
+  timelineQuerySchema,
+} from "./params.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -11,22 +35,7 @@ declare module "fastify" {
   }
 }
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes");
-const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
-
-export const mentionQuerySchema = z.strictObject({
-  q: z.string().trim().max(500).optional(),
-  brand: id.optional(),
-  source: id.optional(),
-  lang: z.string().regex(/^[a-z]{2,3}$/, "an ISO 639-1 code such as pl or en").optional(),
-  sentiment: z.enum(["negative", "neutral", "positive"]).optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-  size: z.coerce.number().int().min(1).max(100).default(20),
-  after: z.string().max(500).optional(),
-});
-
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -36,32 +45,63 @@ class HttpError extends Error {
   }
 }
 
-/**
- * The team-facing HTTP API. Every request carries `Authorization: Bearer KEY`; the key names
- * one team and every query runs against that team's filtered alias, so the engine itself
- * keeps a team inside its slice.
- */
 /** A source as the API reports it: configured, and what its collectors last saw. */
 export interface SourceStatus {
   id: string;
   type?: string;
   brands?: string[];
+  config?: SourceConfig;
   cursor?: SourceCursor;
 }
 
-export async function buildApi(options: {
-  store: MentionStore;
-  teamsByKeyHash: Map<string, TeamConfig>;
+export interface ApiOptions {
+  search: TeamSearch;
+  /** The current team keys (they change when teams.yaml is reloaded). */
+  keys: () => TeamKeys;
   logger: Logger;
   ready?: () => boolean;
   /** Configured sources and their cursors (health). */
   sources?: () => SourceStatus[];
-}): Promise<FastifyInstance> {
+  /** Publishes a workflow event to the workflow topic (keyed by mention id). */
+  publishWorkflow?: (event: WorkflowEvent) => Promise<void>;
+  /** Prometheus text of this process, served at /metrics. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Alerts the alerter raised, for teams with the `alerts` action. */
+  alerts?: () => unknown[];
+  now?: () => Date;
+}
+
+const MENTION_ID = /^[a-f0-9]{32}$/;
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join(".") || what}: ${issue.message}`).join("; ");
+    throw new HttpError(400, "BAD_REQUEST", detail);
+  }
+  return parsed.data;
+}
+
+/**
+ * The team-facing HTTP API. Every request under /api/v1 carries `Authorization: Bearer KEY`;
+ * the key names one team, every read is confined to that team's slice and view by the server
+ * (TeamSearch), and every action the team's configuration does not grant is refused with 403.
+ */
+export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const now = options.now ?? (() => new Date());
   const app = Fastify({
     loggerInstance: options.logger.child({ scope: "http" }) as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 200 },
     requestTimeout: 30_000,
+  });
+
+  // Fastify's own request lines are off (routes log at warn): they carry the query string, which
+  // may hold search text about a person. Instead one line per request, without it, at debug
+  // (error for a 5xx), and never the Authorization header.
+  app.addHook("onResponse", async (request, reply) => {
+    const level = reply.statusCode >= 500 ? "error" : "debug";
+    request.log[level]({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), team: request.team?.id }, "request");
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -83,69 +123,237 @@ export async function buildApi(options: {
     return reply.status(500).send({ error: { code: "INTERNAL", message: "internal error" } });
   });
 
-  app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/readyz", async (_request, reply) => {
+  app.get("/healthz", { logLevel: "warn" }, async () => ({ status: "ok" }));
+  app.get("/readyz", { logLevel: "warn" }, async (_request, reply) => {
     const ready = options.ready?.() ?? true;
     return reply.status(ready ? 200 : 503).send({ ready });
   });
+  if (options.metrics) {
+    const metrics = options.metrics;
+    app.get("/metrics", { logLevel: "warn" }, async (_request, reply) => {
+      const { contentType, body } = await metrics();
+      return reply.type(contentType).send(body);
+    });
+  }
+
+  const docs: RouteDoc[] = [];
+  const sourcesById = () => new Map((options.sources?.() ?? []).map((source) => [source.id, source]));
+
+  /** Adds the link where customer service answers the mention (full view only). */
+  const withAnswerLink = (team: TeamConfig, mention: Record<string, unknown>) => {
+    if (team.view !== "full" || team.hide.includes("url")) return mention;
+    const source = mention.source as { id: string; type: SourceConfig["type"] } | undefined;
+    if (!source) return mention;
+    const link = answerLink(source.type, sourcesById().get(source.id)?.config, mention.url as string | undefined);
+    return link ? { ...mention, answer: link } : mention;
+  };
+
+  const requireAction = (request: FastifyRequest, action: TeamAction) => {
+    if (!request.team.actions.includes(action)) {
+      throw new HttpError(403, "FORBIDDEN", `team "${request.team.id}" may not use ${action}; grant it in teams.yaml (actions: [${action}])`);
+    }
+  };
 
   await app.register(
     async (api) => {
-      api.addHook("onRequest", async (request: FastifyRequest, reply) => {
-        const header = request.headers.authorization;
-        const match = typeof header === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-        const team = match?.[1] ? options.teamsByKeyHash.get(hashKey(match[1])) : undefined;
-        if (!team) {
-          reply.header("www-authenticate", 'Bearer realm="odzew"');
-          throw new HttpError(401, "UNAUTHORIZED", match ? "unknown API key" : "missing bearer token: send Authorization: Bearer <key>");
-        }
-        request.team = team;
-      });
+      api.get("/openapi.json", async () => openApiDocument(docs));
 
-      api.get("/me", async (request) => ({ team: { id: request.team.id, name: request.team.name } }));
+      api.register(async (secured) => {
+        secured.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+          const header = request.headers.authorization;
+          const match = typeof header === "string" ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
+          const team = match?.[1] ? options.keys().authenticate(match[1]) : undefined;
+          if (!team) {
+            reply.header("www-authenticate", 'Bearer realm="odzew"');
+            throw new HttpError(401, "UNAUTHORIZED", match ? "unknown API key" : "missing bearer token: send Authorization: Bearer <key>");
+          }
+          request.team = team;
+        });
 
-      /**
-       * Collector health per source: when it last succeeded, what it read, and an alert when it
-       * changed its layout or keeps refusing us; never to be read as "no new reviews".
-       */
-      api.get("/sources", async (request) => {
-        const allowed = request.team.slice.sources;
-        const brands = request.team.slice.brands;
-        const visible = (options.sources?.() ?? []).filter(
-          (source) =>
-            (!allowed?.length || allowed.includes(source.id)) &&
-            (!brands?.length || !source.brands || source.brands.length === 0 || source.brands.some((brand) => brands.includes(brand))),
-        );
-        return {
-          sources: visible.map((source) => ({
-            id: source.id,
-            type: source.type,
-            status: !source.cursor ? "never-polled" : source.cursor.health.alert ? "alert" : "ok",
-            health: source.cursor?.health ?? null,
-            backfilled: source.cursor?.backfilled ?? false,
-            updatedAt: source.cursor?.updatedAt ?? null,
-          })),
+        const route = <Q extends z.ZodType, B extends z.ZodType>(
+          doc: RouteDoc & { query?: Q; body?: B },
+          handler: (request: FastifyRequest, query: z.infer<Q>, body: z.infer<B>, reply: FastifyReply) => Promise<unknown>,
+        ) => {
+          docs.push(doc);
+          secured.route({
+            method: doc.method,
+            url: doc.path.replace(/\{(\w+)\}/g, ":$1"),
+            handler: async (request, reply) => {
+              if (doc.action) requireAction(request, doc.action);
+              const query = doc.query ? parse(doc.query, request.query, "query") : undefined;
+              const body = doc.body ? parse(doc.body, request.body, "body") : undefined;
+              return handler(request, query as z.infer<Q>, body as z.infer<B>, reply);
+            },
+          });
         };
-      });
 
-      api.get<{ Params: { id: string } }>("/mentions/:id", async (request) => {
-        if (!/^[a-f0-9]{32}$/.test(request.params.id)) throw new HttpError(404, "NOT_FOUND", "no such mention");
-        const mention = await options.store.getTeamMention(request.team.id, request.params.id);
-        // Outside the team's slice is the same as not existing: 404, never the content.
-        if (!mention) throw new HttpError(404, "NOT_FOUND", "no such mention");
-        return mention;
-      });
+        route({ method: "GET", path: "/me", summary: "The team this key belongs to: slice, view and actions" }, async (request) => ({
+          team: {
+            id: request.team.id,
+            name: request.team.name,
+            view: request.team.view,
+            actions: request.team.actions,
+            slice: request.team.slice,
+          },
+        }));
 
-      api.get("/mentions", async (request) => {
-        const parsed = mentionQuerySchema.safeParse(request.query);
-        if (!parsed.success) {
-          const detail = parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`).join("; ");
-          throw new HttpError(400, "BAD_REQUEST", detail);
-        }
-        return options.store.searchTeam(request.team.id, parsed.data);
+        route({ method: "GET", path: "/sources", summary: "Collector health per source: never read a health alert as “no new reviews”" }, async (request) => {
+          const allowed = request.team.slice.sources;
+          const brands = request.team.slice.brands;
+          const visible = (options.sources?.() ?? []).filter(
+            (source) =>
+              (!allowed?.length || allowed.includes(source.id)) &&
+              (!brands?.length || !source.brands || source.brands.length === 0 || source.brands.some((brand) => brands.includes(brand))),
+          );
+          return {
+            sources: visible.map((source) => ({
+              id: source.id,
+              type: source.type,
+              status: !source.cursor ? "never-polled" : source.cursor.health.alert ? "alert" : "ok",
+              health: source.cursor?.health ?? null,
+              backfilled: source.cursor?.backfilled ?? false,
+              updatedAt: source.cursor?.updatedAt ?? null,
+            })),
+          };
+        });
+
+        route(
+          { method: "GET", path: "/mentions", summary: "Search the team's slice: filters, safe search text, cursor pagination", query: searchQuerySchema },
+          async (request, query) => {
+            const page = await options.search.search(request.team, filtersOf(query), { size: query.size, sort: query.sort, after: query.after });
+            return { ...page, items: page.items.map((item) => withAnswerLink(request.team, item)) };
+          },
+        );
+
+        route({ method: "GET", path: "/mentions/{id}", summary: "One mention of the slice; 404 for any other" }, async (request) => {
+          const id = (request.params as { id: string }).id;
+          const mention = MENTION_ID.test(id) ? await options.search.get(request.team, id) : undefined;
+          // Outside the team's slice is the same as not existing: 404, never the content.
+          if (!mention) throw new HttpError(404, "NOT_FOUND", "no such mention");
+          return withAnswerLink(request.team, mention);
+        });
+
+        route(
+          {
+            method: "GET",
+            path: "/stats/timeline",
+            summary: "Counts over time (hour, day, week, month), optionally split by sentiment, brand, source, topic, lang or priority",
+            query: timelineQuerySchema,
+          },
+          async (request, query) =>
+            options.search.timeline(request.team, filtersOf(query), { interval: query.interval, split: query.split, timeZone: query.tz, now: now() }),
+        );
+
+        route(
+          { method: "GET", path: "/stats/topics", summary: "Top topics with their sentiment", query: breakdownQuerySchema },
+          async (request, query) => {
+            const { total, items } = await options.search.breakdown(request.team, filtersOf(query), "topic", query.size);
+            return { total, topics: items.map(({ key, ...rest }) => ({ topic: key, ...rest })) };
+          },
+        );
+
+        route(
+          { method: "GET", path: "/stats/share-of-voice", summary: "Share of voice between the brands of the slice, with sentiment", query: breakdownQuerySchema },
+          async (request, query) => {
+            const { total, items } = await options.search.breakdown(request.team, filtersOf(query), "brand", query.size);
+            return { total, brands: items.map(({ key, ...rest }) => ({ brand: key, ...rest })) };
+          },
+        );
+
+        route(
+          {
+            method: "GET",
+            path: "/queue",
+            summary: "Mentions to answer: not answered, not closed, no reply at the source; most urgent, then oldest, first",
+            action: "workflow",
+            query: queueQuerySchema,
+          },
+          async (request, query) => {
+            const page = await options.search.queue(request.team, filtersOf(query), {
+              size: query.size,
+              after: query.after,
+              status: query.status,
+              ...(query.assignee ? { assignee: query.assignee } : {}),
+            });
+            return { ...page, items: page.items.map((item) => withAnswerLink(request.team, item)) };
+          },
+        );
+
+        route(
+          { method: "GET", path: "/queue/sla", summary: "Per source: mentions waiting for an answer and the age of the oldest", action: "workflow", query: breakdownQuerySchema },
+          async (request, query) => ({ sources: await options.search.sla(request.team, filtersOf(query), now()) }),
+        );
+
+        route(
+          {
+            method: "POST",
+            path: "/mentions/{id}/actions",
+            summary: "claim, release, answer, no-answer, reopen or note a mention; recorded as an event the indexer applies",
+            action: "workflow",
+            body: actionBodySchema,
+          },
+          async (request, _query, body, reply) => {
+            const id = (request.params as { id: string }).id;
+            const found = MENTION_ID.test(id) ? await options.search.locate(request.team, id) : undefined;
+            if (!found) throw new HttpError(404, "NOT_FOUND", "no such mention");
+            if (!options.publishWorkflow) throw new HttpError(503, "WORKFLOW_UNAVAILABLE", "workflow events cannot be recorded right now");
+            const type = ACTIONS[body.action];
+            const conflict = workflowConflict(found.workflow as WorkflowState | undefined, type, body.actor);
+            if (conflict) throw new HttpError(409, "CONFLICT", `cannot ${body.action}: ${conflict}`);
+            const event: WorkflowEvent = {
+              schemaVersion: WORKFLOW_SCHEMA_VERSION,
+              eventId: randomUUID(),
+              mentionId: id,
+              publishedAt: found.publishedAt,
+              team: request.team.id,
+              actor: body.actor,
+              type,
+              ...(body.note ? { note: body.note } : {}),
+              at: now().toISOString(),
+            };
+            await options.publishWorkflow(event);
+            return reply.status(202).send({ event });
+          },
+        );
+
+        route(
+          {
+            method: "GET",
+            path: "/sample",
+            summary: "A reproducible stratified sample: n, strata (e.g. topic,sentiment), seed; the same seed gives the same sample",
+            action: "sample",
+            query: sampleQuerySchema,
+          },
+          async (request, query) =>
+            options.search.sample(request.team, filtersOf(query), {
+              n: query.n,
+              strata: query.strata ?? [],
+              seed: query.seed ?? randomUUID(),
+            }),
+        );
+
+        route(
+          { method: "GET", path: "/export", summary: "The whole matching slice as streamed NDJSON or CSV (formula-safe), no row limit", action: "export", query: exportQuerySchema },
+          async (request, query, _body, reply) => {
+            const rows = options.search.scan(request.team, filtersOf(query));
+            const stream = Readable.from(exportLines(rows, query.format));
+            stream.on("error", (error) => request.log.error({ err: error }, `export stopped: ${describeError(error)}`));
+            const stamp = now().toISOString().slice(0, 10);
+            return reply
+              .type(query.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8")
+              .header("content-disposition", `attachment; filename="odzew-${request.team.id}-${stamp}.${query.format === "csv" ? "csv" : "ndjson"}"`)
+              .send(stream);
+          },
+        );
+
+        route({ method: "GET", path: "/alerts", summary: "Crisis alerts: negative spikes, high-reach mentions, source health", action: "alerts" }, async (request) => {
+          const brands = request.team.slice.brands;
+          const all = (options.alerts?.() ?? []) as { brand?: string }[];
+          return { alerts: all.filter((alert) => !brands?.length || !alert.brand || brands.includes(alert.brand)) };
+        });
       });
     },
-    { prefix: "/api/v1" },
+    { prefix: "/api/v1", logLevel: "warn" },
   );
 
   return app;

@@ -1,41 +1,160 @@
-import { createHash } from "node:crypto";
-import { OdzewError } from "@odzew/core";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { watchFile, unwatchFile } from "node:fs";
+import { loadTeamsFile } from "@odzew/config";
+import { OdzewError, describeError, type Logger } from "@odzew/core";
 import type { TeamConfig } from "@odzew/schema";
 
 export const hashKey = (key: string): string => createHash("sha256").update(key, "utf8").digest("hex");
 
+/** A new API key: 192 random bits, URL-safe. */
+export const generateKey = (): string => randomBytes(24).toString("base64url");
+
 /**
- * Resolve every team's keys to their SHA-256 hashes. Keys given by environment variable must
- * be set; a key shared by two teams is refused, since a key must name exactly one team.
+ * At least 128 random bits, as far as a string can tell: 32 or more characters from the hex or
+ * base64url alphabets (hex: 4 bits each, base64url: 6), not a short pattern repeated.
  */
-export function resolveTeamKeys(teams: TeamConfig[], env: NodeJS.ProcessEnv, file: string): Map<string, TeamConfig> {
-  const byHash = new Map<string, TeamConfig>();
-  const problems: string[] = [];
-  teams.forEach((team, teamIndex) => {
-    team.keys.forEach((key, keyIndex) => {
-      let hash: string;
-      if ("sha256" in key) {
-        hash = key.sha256;
-      } else {
-        const value = env[key.env];
-        if (!value) {
-          problems.push(`${file}: teams[${teamIndex}].keys[${keyIndex}]: environment variable ${key.env} is not set; set it to the team's API key or remove this entry`);
+export function keyStrengthProblem(key: string): string | undefined {
+  if (key.length < 32) return `is ${key.length} characters long; use at least 32 random characters (odzew keys new prints one)`;
+  if (!/^[A-Za-z0-9_\-+/=]+$/.test(key)) return "has characters outside the hex and base64 alphabets; use a random key (odzew keys new prints one)";
+  if (new Set(key).size < 12) return "repeats too few characters to hold 128 random bits; use a random key (odzew keys new prints one)";
+  return undefined;
+}
+
+interface KeyEntry {
+  hash: Buffer;
+  team: TeamConfig;
+}
+
+/**
+ * Every team's keys, stored as SHA-256 hashes only. A presented key is hashed and compared with
+ * every stored hash in constant time (no early exit, no map lookup keyed by it), so neither the
+ * key nor which team it almost matched leaks through timing.
+ */
+export class TeamKeys {
+  private constructor(
+    private readonly entries: KeyEntry[],
+    readonly teams: TeamConfig[],
+  ) {}
+
+  /**
+   * Resolve the teams' keys: hashes as given, keys from environment variables hashed here (set,
+   * and strong enough). A key shared by two teams is refused: a key names exactly one team.
+   */
+  static resolve(teams: TeamConfig[], env: NodeJS.ProcessEnv, file: string): TeamKeys {
+    const entries: KeyEntry[] = [];
+    const owners = new Map<string, string>();
+    const problems: string[] = [];
+    teams.forEach((team, teamIndex) => {
+      team.keys.forEach((key, keyIndex) => {
+        const where = `${file}: teams[${teamIndex}].keys[${keyIndex}]`;
+        let hash: string;
+        if ("sha256" in key) {
+          hash = key.sha256;
+        } else {
+          const value = env[key.env];
+          if (!value) {
+            problems.push(`${where}: environment variable ${key.env} is not set; set it to the team's API key or remove this entry`);
+            return;
+          }
+          const weak = keyStrengthProblem(value);
+          if (weak) {
+            problems.push(`${where}: the key in ${key.env} ${weak}`);
+            return;
+          }
+          hash = hashKey(value);
+        }
+        const owner = owners.get(hash);
+        if (owner && owner !== team.id) {
+          problems.push(`${where}: the same key is also given to team "${owner}"; every key must belong to one team`);
           return;
         }
-        if (value.length < 16) {
-          problems.push(`${file}: teams[${teamIndex}].keys[${keyIndex}]: the key in ${key.env} is shorter than 16 characters; use a long random key`);
-          return;
-        }
-        hash = hashKey(value);
-      }
-      const owner = byHash.get(hash);
-      if (owner && owner.id !== team.id) {
-        problems.push(`${file}: teams[${teamIndex}].keys[${keyIndex}]: the same key is also given to team "${owner.id}"; every key must belong to one team`);
-        return;
-      }
-      byHash.set(hash, team);
+        owners.set(hash, team.id);
+        entries.push({ hash: Buffer.from(hash, "hex"), team });
+      });
     });
-  });
-  if (problems.length > 0) throw new OdzewError("CONFIG_INVALID", problems.join("\n"));
-  return byHash;
+    if (problems.length > 0) throw new OdzewError("CONFIG_INVALID", problems.join("\n"));
+    return new TeamKeys(entries, teams);
+  }
+
+  /** The team a presented key belongs to, if any. */
+  authenticate(key: string): TeamConfig | undefined {
+    const presented = createHash("sha256").update(key, "utf8").digest();
+    let found: TeamConfig | undefined;
+    for (const entry of this.entries) {
+      // Every entry is compared, match or not.
+      if (timingSafeEqual(entry.hash, presented) && !found) found = entry.team;
+    }
+    return found;
+  }
+}
+
+/**
+ * The teams file, read at start and again whenever it changes (or on SIGHUP): keys are rotated
+ * and slices changed without a restart. A changed file that does not validate is refused with
+ * the loader's message (file, field, fix) and the previous teams stay in force.
+ */
+export class TeamRegistry {
+  private current: TeamKeys;
+  private readonly listeners: ((teams: TeamConfig[]) => Promise<void> | void)[] = [];
+  private watching = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly logger: Logger,
+    initial: TeamKeys,
+  ) {
+    this.current = initial;
+  }
+
+  static async load(file: string, env: NodeJS.ProcessEnv, logger: Logger): Promise<TeamRegistry> {
+    const { teams } = await loadTeamsFile(file);
+    return new TeamRegistry(file, env, logger, TeamKeys.resolve(teams, env, file));
+  }
+
+  get keys(): TeamKeys {
+    return this.current;
+  }
+
+  get teams(): TeamConfig[] {
+    return this.current.teams;
+  }
+
+  /** Called with the new teams after every successful reload. */
+  onReload(listener: (teams: TeamConfig[]) => Promise<void> | void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Read the file again; true when the new teams are in force. */
+  async reload(): Promise<boolean> {
+    try {
+      const { teams } = await loadTeamsFile(this.file);
+      this.current = TeamKeys.resolve(teams, this.env, this.file);
+      for (const listener of this.listeners) await listener(teams);
+      this.logger.info({ teams: teams.map((team) => team.id) }, `teams reloaded from ${this.file}`);
+      return true;
+    } catch (error) {
+      this.logger.error(`teams file not reloaded, the previous teams stay in force: ${describeError(error)}`);
+      return false;
+    }
+  }
+
+  /** Reload when the file changes (polled, so it works on every file system) and on SIGHUP. */
+  watch(intervalMs = 2_000): void {
+    if (this.watching) return;
+    this.watching = true;
+    watchFile(this.file, { interval: intervalMs }, (now, before) => {
+      if (now.mtimeMs !== before.mtimeMs || now.size !== before.size) void this.reload();
+    });
+    process.on("SIGHUP", this.onHangup);
+  }
+
+  stop(): void {
+    if (!this.watching) return;
+    unwatchFile(this.file);
+    process.off("SIGHUP", this.onHangup);
+    this.watching = false;
+  }
+
+  private readonly onHangup = () => void this.reload();
 }

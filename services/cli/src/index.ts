@@ -7,6 +7,7 @@ import { enrichStream } from "./enrich.ts";
 import { trainFromFile } from "./train.ts";
 import { setup } from "./setup.ts";
 import { validateConfig } from "./validate.ts";
+import { DEMO_KEY_VARIABLES, demoKeys, newKey } from "./keys.ts";
 
 const USAGE = `Usage: odzew <command> [options]
 
@@ -19,6 +20,7 @@ Commands:
                               one enriched NDJSON line per input line on stdout, in order
   sentiment train --input FILE --out FILE
                               learn a Polish sentiment model from NDJSON {"text", "rating": 1-5}
+  keys new                    print a new API key (192 random bits) and its teams.yaml line
   validate [--demo]           check the sources, teams and brands files; every problem with file,
                               line, field and fix
   run [--demo] [SERVICE…]     run the pipeline services (default: all of them) until Ctrl-C;
@@ -28,7 +30,6 @@ Commands:
 Environment: KAFKA_BROKERS, SEARCH_URL (+ SEARCH_USERNAME, SEARCH_PASSWORD), ODZEW_TOPIC_PREFIX,
 ODZEW_INDEX_PREFIX, ODZEW_SOURCES_FILE, ODZEW_TEAMS_FILE, ODZEW_BRANDS_FILE, LOG_LEVEL; see README.md.`;
 
-const DEMO_KEYS = { pr: "odzew-demo-pr", service: "odzew-demo-service", cx: "odzew-demo-cx" };
 
 const logger = createLogger({ service: "odzew", level: env.LOG_LEVEL });
 
@@ -82,6 +83,12 @@ async function main(argv: string[]): Promise<number> {
       for (const line of await trainFromFile(values.input, values.out)) process.stdout.write(`${line}\n`);
       return 0;
     }
+    case "keys": {
+      if (rest[0] !== "new" || rest.length > 1) throw usageError("keys takes one subcommand: keys new");
+      const { key, sha256 } = newKey();
+      process.stdout.write(`key:    ${key}\nstore:  keys: [{ sha256: ${sha256} }]   # in teams.yaml; hand out the key, keep only the hash\n`);
+      return 0;
+    }
     case "validate": {
       const { values } = parseArgs({ args: rest, options: { demo: { type: "boolean", default: false } }, strict: true });
       const dir = values.demo ? "config/demo" : "config";
@@ -105,12 +112,15 @@ async function main(argv: string[]): Promise<number> {
       if (unknown.length > 0) throw usageError(`unknown service(s): ${unknown.join(", ")}; known: ${SERVICES.join(", ")}`);
       const services: string[] = positionals.length > 0 ? positionals : [...PIPELINE];
       const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" };
+      let demo: ReturnType<typeof demoKeys> | undefined;
       if (values.demo) {
         childEnv.ODZEW_SOURCES_FILE = "config/demo/sources.yaml";
         childEnv.ODZEW_TEAMS_FILE = "config/demo/teams.yaml";
         childEnv.ODZEW_BRANDS_FILE = "config/demo/brands.yaml";
         // A fixed key only for the demo; a real deployment sets its own secret.
         childEnv.ODZEW_AUTHOR_KEY ??= "odzew-demo-author-key-not-for-production";
+        demo = demoKeys(".stack/demo-keys.env", process.env);
+        for (const [team, variable] of Object.entries(DEMO_KEY_VARIABLES)) childEnv[variable] = demo[team as keyof typeof demo];
         if (!services.includes("demo-site")) services.unshift("demo-site");
         for (const line of await setup(env, childEnv.ODZEW_TEAMS_FILE, logger)) process.stdout.write(`${line}\n`);
       }
@@ -130,11 +140,14 @@ async function main(argv: string[]): Promise<number> {
             "",
             "Odzew is running.",
             `  API:         ${apiBase}/api/v1/mentions`,
-            ...(values.demo
+            `  OpenAPI:     ${apiBase}/api/v1/openapi.json`,
+            ...(demo
               ? [
                   `  Demo site:   http://127.0.0.1:${env.DEMO_SITE_PORT}/opinie (a new review every 45 s)`,
-                  `  Demo keys:   ${Object.entries(DEMO_KEYS).map(([team, key]) => `${team}: ${key}`).join(", ")}`,
-                  `  Try:         curl -s -H 'Authorization: Bearer ${DEMO_KEYS.pr}' '${apiBase}/api/v1/mentions?q=dostawa'`,
+                  `  Demo keys:   (also in .stack/demo-keys.env)`,
+                  ...Object.entries(demo).map(([team, key]) => `    ${team.padEnd(8)} ${key}`),
+                  `  Try:         curl -s -H "Authorization: Bearer ${demo.pr}" '${apiBase}/api/v1/mentions?q=dostawa'`,
+                  `               curl -s -H "Authorization: Bearer ${demo.service}" '${apiBase}/api/v1/queue'`,
                 ]
               : []),
             "  Ctrl-C stops the services; scripts/stack down stops Kafka and the search engine.",

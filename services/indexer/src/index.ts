@@ -3,7 +3,7 @@ import { createKafka, createProducer, kafkaConnectionFromEnv } from "@odzew/kafk
 import { topicNames } from "@odzew/schema";
 import { MentionStore, connectEngine } from "@odzew/search";
 import { env } from "./env.ts";
-import { createIndexer } from "./indexer.ts";
+import { createIndexer, createWorkflowApplier } from "./indexer.ts";
 
 const logger = createLogger({ service: "indexer", level: env.LOG_LEVEL });
 const shutdown = new ShutdownManager(logger);
@@ -31,8 +31,19 @@ await shutdown.boot(async () => {
     onCrash: () => void shutdown.stop().finally(() => process.exit(1)),
   });
   shutdown.register(indexer);
+  // The service workflow (claims, answers, notes) lands in the same documents.
+  const workflow = createWorkflowApplier({
+    kafka,
+    producer,
+    store,
+    topics: topicNames(env.ODZEW_TOPIC_PREFIX),
+    groupId: `${env.INDEXER_GROUP_ID}-workflow`,
+    logger,
+    onCrash: () => void shutdown.stop().finally(() => process.exit(1)),
+  });
+  shutdown.register(workflow);
   const health = await startHealthServer({ port: env.HEALTH_PORT, ready: () => shutdown.ready(), logger });
   shutdown.register(health);
-  await indexer.start();
+  await Promise.all([indexer.start(), workflow.start()]);
   logger.info({ healthPort: health.port }, "indexer running");
 });

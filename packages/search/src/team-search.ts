@@ -1,0 +1,408 @@
+import { createHash } from "node:crypto";
+import { OdzewError } from "@odzew/core";
+import type { TeamConfig } from "@odzew/schema";
+import { SearchRequestError, type Engine } from "./engine.ts";
+import type { IndexNames } from "./mappings.ts";
+import { teamQuery, type TeamFilters } from "./query.ts";
+import { projectMention, sourceFilter, type MentionDocument } from "./view.ts";
+
+type Clause = Record<string, unknown>;
+
+/** Orders a team may sort by; each ends in the id so that cursors are exact. */
+export const SORTS = {
+  newest: [{ publishedAt: "desc" }, { id: "asc" }],
+  oldest: [{ publishedAt: "asc" }, { id: "asc" }],
+  priority: [{ "priority.score": { order: "desc", missing: "_last" } }, { publishedAt: "asc" }, { id: "asc" }],
+  "rating-asc": [{ "rating.value": { order: "asc", missing: "_last" } }, { publishedAt: "desc" }, { id: "asc" }],
+  "rating-desc": [{ "rating.value": { order: "desc", missing: "_last" } }, { publishedAt: "desc" }, { id: "asc" }],
+  relevance: [{ _score: "desc" }, { publishedAt: "desc" }, { id: "asc" }],
+} as const;
+export type SortName = keyof typeof SORTS;
+
+/** Fields a team may group counts by. */
+export const GROUP_FIELDS = {
+  sentiment: "sentiment.label",
+  brand: "brands.id",
+  source: "source.id",
+  topic: "topics",
+  lang: "lang",
+  priority: "priority.level",
+} as const;
+export type GroupField = keyof typeof GROUP_FIELDS;
+
+/** Fields a sample may be stratified by (keyword fields only, so "(none)" can stand for missing). */
+export const STRATA_FIELDS = GROUP_FIELDS;
+
+export const INTERVALS = { hour: { fixed_interval: "1h" }, day: { calendar_interval: "day" }, week: { calendar_interval: "week" }, month: { calendar_interval: "month" } } as const;
+export type IntervalName = keyof typeof INTERVALS;
+const INTERVAL_MS: Record<IntervalName, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 31 * 86_400_000 };
+export const MAX_BUCKETS = 2_000;
+const NONE = "(none)";
+
+export interface SearchPage {
+  total: number;
+  items: Record<string, unknown>[];
+  next?: string;
+}
+
+interface Hit {
+  _id: string;
+  _source: MentionDocument;
+  sort?: unknown[];
+}
+interface SearchResponse {
+  hits: { total?: { value: number } | number; hits: Hit[] };
+  aggregations?: Record<string, unknown>;
+}
+interface TermsAgg<T = unknown> {
+  buckets: ({ key: string | number; doc_count: number } & T)[];
+  sum_other_doc_count?: number;
+}
+
+/**
+ * Every read a team makes: search, counts, the service queue, samples and exports. Each one
+ * runs against the team's filtered alias AND carries the team's slice in `bool.filter`
+ * (teamQuery), so a team sees its slice even if an alias lags behind a changed teams.yaml; the
+ * result goes through the team's view (projectMention) before it leaves.
+ */
+export class TeamSearch {
+  constructor(
+    private readonly engine: Engine,
+    private readonly names: IndexNames,
+    /** Server-side limit of every team query. */
+    private readonly timeout = "5s",
+  ) {}
+
+  private async run(team: TeamConfig, body: Record<string, unknown>): Promise<SearchResponse> {
+    try {
+      return await this.engine.request<SearchResponse>("POST", `/${this.names.teamAlias(team.id)}/_search`, { timeout: this.timeout, ...body }, {
+        ignore_unavailable: true,
+        allow_no_indices: true,
+      });
+    } catch (error) {
+      // No index yet (nothing collected): an empty slice, not an error.
+      if (error instanceof SearchRequestError && error.status === 404) return { hits: { total: 0, hits: [] } };
+      throw error;
+    }
+  }
+
+  async search(team: TeamConfig, filters: TeamFilters, options: { size: number; sort?: SortName; after?: string }): Promise<SearchPage> {
+    const sortName = options.sort ?? (filters.q ? "relevance" : "newest");
+    return this.page(team, teamQuery(team, filters), sortName, options.size, options.after);
+  }
+
+  private async page(team: TeamConfig, query: Clause, sortName: SortName, size: number, after: string | undefined): Promise<SearchPage> {
+    const body: Record<string, unknown> = {
+      size,
+      track_total_hits: 100_000,
+      query,
+      sort: SORTS[sortName],
+      _source: sourceFilter(team),
+    };
+    if (after) body.search_after = decodeCursor(after, sortName);
+    const response = await this.run(team, body);
+    const hits = response.hits.hits;
+    const last = hits[hits.length - 1];
+    return {
+      total: totalOf(response),
+      items: hits.map((hit) => projectMention(hit._source, team)),
+      ...(hits.length === size && last?.sort ? { next: encodeCursor(sortName, last.sort) } : {}),
+    };
+  }
+
+  /** One mention by id, if it lies in the team's slice. */
+  async get(team: TeamConfig, id: string): Promise<Record<string, unknown> | undefined> {
+    const response = await this.run(team, { size: 1, query: teamQuery(team, {}, { filter: [{ ids: { values: [id] } }] }), _source: sourceFilter(team) });
+    const hit = response.hits.hits[0];
+    return hit ? projectMention(hit._source, team) : undefined;
+  }
+
+  /** The publication time of a mention in the team's slice (workflow events need it). */
+  async locate(team: TeamConfig, id: string): Promise<{ publishedAt: string; workflow?: unknown; sourceId: string } | undefined> {
+    const response = await this.run(team, {
+      size: 1,
+      query: teamQuery(team, {}, { filter: [{ ids: { values: [id] } }] }),
+      _source: ["publishedAt", "workflow", "source.id"],
+    });
+    const doc = response.hits.hits[0]?._source as { publishedAt: string; workflow?: unknown; source: { id: string } } | undefined;
+    return doc ? { publishedAt: doc.publishedAt, sourceId: doc.source.id, ...(doc.workflow ? { workflow: doc.workflow } : {}) } : undefined;
+  }
+
+  /** Counts over time, optionally split by one field (its top `splitSize` values). */
+  async timeline(
+    team: TeamConfig,
+    filters: TeamFilters,
+    options: { interval: IntervalName; split?: GroupField | undefined; splitSize?: number; timeZone?: string; now?: Date },
+  ): Promise<{ interval: IntervalName; from: string; to: string; buckets: { at: string; count: number; by?: Record<string, number> }[] }> {
+    const now = options.now ?? new Date();
+    const to = filters.to ?? now.toISOString();
+    const defaultSpan = options.interval === "hour" ? 2 * 86_400_000 : options.interval === "day" ? 30 * 86_400_000 : 365 * 86_400_000;
+    const from = filters.from ?? new Date(Date.parse(to) - defaultSpan).toISOString();
+    const buckets = (Date.parse(to) - Date.parse(from)) / INTERVAL_MS[options.interval];
+    if (!(buckets >= 0)) throw new OdzewError("MESSAGE_INVALID", "from must be before to");
+    if (buckets > MAX_BUCKETS) {
+      throw new OdzewError("MESSAGE_INVALID", `that range has more than ${MAX_BUCKETS} ${options.interval}s; choose a longer interval or a shorter range`);
+    }
+    const histogram = {
+      date_histogram: {
+        field: "publishedAt",
+        ...INTERVALS[options.interval],
+        min_doc_count: 0,
+        extended_bounds: { min: from, max: to },
+        time_zone: options.timeZone ?? "UTC",
+      },
+      ...(options.split ? { aggs: { by: { terms: { field: GROUP_FIELDS[options.split], size: options.splitSize ?? 10 } } } } : {}),
+    };
+    const response = await this.run(team, { size: 0, query: teamQuery(team, { ...filters, from, to }), aggs: { over_time: histogram } });
+    const agg = response.aggregations?.over_time as TermsAgg<{ key_as_string?: string; by?: TermsAgg }> | undefined;
+    return {
+      interval: options.interval,
+      from,
+      to,
+      buckets: (agg?.buckets ?? []).map((bucket) => ({
+        at: bucket.key_as_string ?? new Date(Number(bucket.key)).toISOString(),
+        count: bucket.doc_count,
+        ...(options.split ? { by: Object.fromEntries((bucket.by?.buckets ?? []).map((entry) => [String(entry.key), entry.doc_count])) } : {}),
+      })),
+    };
+  }
+
+  /** The most frequent values of a field, each with its sentiment: top topics, share of voice. */
+  async breakdown(
+    team: TeamConfig,
+    filters: TeamFilters,
+    field: GroupField,
+    size: number,
+  ): Promise<{ total: number; items: { key: string; count: number; share: number; sentiment: Record<string, number>; net: number }[] }> {
+    const response = await this.run(team, {
+      size: 0,
+      track_total_hits: true,
+      query: teamQuery(team, filters),
+      aggs: { top: { terms: { field: GROUP_FIELDS[field], size }, aggs: { sentiment: { terms: { field: "sentiment.label", size: 3 } } } } },
+    });
+    const total = totalOf(response);
+    const agg = response.aggregations?.top as TermsAgg<{ sentiment: TermsAgg }> | undefined;
+    const buckets = agg?.buckets ?? [];
+    // Shares are of all mentions that have a value of the field (a mention may have several).
+    const tagged = buckets.reduce((sum, bucket) => sum + bucket.doc_count, 0) + (agg?.sum_other_doc_count ?? 0);
+    return {
+      total,
+      items: buckets.map((bucket) => {
+        const sentiment = Object.fromEntries(bucket.sentiment.buckets.map((entry) => [String(entry.key), entry.doc_count]));
+        const net = bucket.doc_count === 0 ? 0 : ((sentiment.positive ?? 0) - (sentiment.negative ?? 0)) / bucket.doc_count;
+        return {
+          key: String(bucket.key),
+          count: bucket.doc_count,
+          share: tagged === 0 ? 0 : round(bucket.doc_count / tagged),
+          sentiment,
+          net: round(net),
+        };
+      }),
+    };
+  }
+
+  /**
+   * The customer-service queue: mentions nobody has answered or closed and the brand has not
+   * replied to at the source, most urgent first, then oldest first.
+   */
+  async queue(
+    team: TeamConfig,
+    filters: TeamFilters,
+    options: { size: number; after?: string; status?: "open" | "claimed" | "unanswered"; assignee?: string },
+  ): Promise<SearchPage> {
+    const status = options.status ?? "unanswered";
+    const extra: Clause[] = [];
+    if (status === "open") extra.push({ bool: { should: [{ term: { "workflow.status": "open" } }, { bool: { must_not: { exists: { field: "workflow.status" } } } }] } });
+    if (status === "claimed") extra.push({ term: { "workflow.status": "claimed" } });
+    if (options.assignee) extra.push({ term: { "workflow.assignee": options.assignee } });
+    return this.page(team, this.unanswered(team, filters, extra), "priority", options.size, options.after);
+  }
+
+  private unanswered(team: TeamConfig, filters: TeamFilters, extra: Clause[] = []): Clause {
+    return teamQuery(team, filters, {
+      filter: extra,
+      mustNot: [{ terms: { "workflow.status": ["answered", "closed"] } }, { exists: { field: "reply.text" } }],
+    });
+  }
+
+  /** Per source: how many mentions wait for an answer and how old the oldest is. */
+  async sla(team: TeamConfig, filters: TeamFilters, now = new Date()): Promise<{ source: string; waiting: number; oldestPublishedAt: string; oldestAgeHours: number }[]> {
+    const response = await this.run(team, {
+      size: 0,
+      query: this.unanswered(team, filters),
+      aggs: { sources: { terms: { field: "source.id", size: 500 }, aggs: { oldest: { min: { field: "publishedAt" } } } } },
+    });
+    const agg = response.aggregations?.sources as TermsAgg<{ oldest: { value: number } }> | undefined;
+    return (agg?.buckets ?? [])
+      .map((bucket) => ({
+        source: String(bucket.key),
+        waiting: bucket.doc_count,
+        oldestPublishedAt: new Date(bucket.oldest.value).toISOString(),
+        oldestAgeHours: Math.round(((now.getTime() - bucket.oldest.value) / 3_600_000) * 10) / 10,
+      }))
+      .sort((a, b) => b.oldestAgeHours - a.oldestAgeHours);
+  }
+
+  /**
+   * A reproducible stratified sample: the slice's strata (e.g. topic × sentiment) are counted,
+   * `n` is shared out in proportion (largest remainder), and each stratum's share is drawn in the
+   * order of a seeded hash of the mention id. The same seed on the same data gives the same
+   * sample; a mention in several strata (several topics) is drawn at most once.
+   */
+  async sample(
+    team: TeamConfig,
+    filters: TeamFilters,
+    options: { n: number; strata: GroupField[]; seed: string },
+  ): Promise<{
+    n: number;
+    seed: string;
+    population: number;
+    strata: { key: Record<string, string>; count: number; allocated: number; drawn: number }[];
+    items: (Record<string, unknown> & { stratum: Record<string, string> })[];
+  }> {
+    const base = teamQuery(team, filters);
+    const population = totalOf(await this.run(team, { size: 0, track_total_hits: true, query: base }));
+    const cells = options.strata.length === 0 ? [{ key: {}, count: population }] : await this.strataCounts(team, base, options.strata);
+    const allocation = allocate(cells.map((cell) => cell.count), Math.min(options.n, population));
+    const seed = seedNumber(options.seed);
+    const taken = new Set<string>();
+    const items: (Record<string, unknown> & { stratum: Record<string, string> })[] = [];
+    const strata = [];
+    for (const [position, cell] of cells.entries()) {
+      const want = allocation[position] ?? 0;
+      let drawn = 0;
+      if (want > 0) {
+        const response = await this.run(team, {
+          size: Math.min(want * 2 + 10, 1_000),
+          query: {
+            function_score: {
+              query: { bool: { filter: [base, ...stratumClauses(cell.key)] } },
+              functions: [{ random_score: { seed, field: "id" } }],
+              boost_mode: "replace",
+            },
+          },
+          sort: [{ _score: "desc" }, { id: "asc" }],
+          _source: sourceFilter(team),
+        });
+        for (const hit of response.hits.hits) {
+          if (drawn >= want) break;
+          if (taken.has(hit._id)) continue;
+          taken.add(hit._id);
+          drawn++;
+          items.push({ ...projectMention(hit._source, team), stratum: cell.key });
+        }
+      }
+      strata.push({ key: cell.key, count: cell.count, allocated: want, drawn });
+    }
+    return { n: options.n, seed: options.seed, population, strata, items };
+  }
+
+  private async strataCounts(team: TeamConfig, base: Clause, fields: GroupField[]): Promise<{ key: Record<string, string>; count: number }[]> {
+    const nest = (index: number): Record<string, unknown> => {
+      const field = fields[index]!;
+      return {
+        terms: { field: GROUP_FIELDS[field], size: 50, missing: NONE, order: [{ _count: "desc" }, { _key: "asc" }] },
+        ...(index + 1 < fields.length ? { aggs: { [`s${index + 1}`]: nest(index + 1) } } : {}),
+      };
+    };
+    const response = await this.run(team, { size: 0, query: base, aggs: { s0: nest(0) } });
+    const cells: { key: Record<string, string>; count: number }[] = [];
+    const walk = (agg: TermsAgg & Record<string, unknown>, index: number, key: Record<string, string>) => {
+      for (const bucket of agg.buckets) {
+        const next = { ...key, [fields[index]!]: String(bucket.key) };
+        const child = (bucket as Record<string, unknown>)[`s${index + 1}`] as (TermsAgg & Record<string, unknown>) | undefined;
+        if (child) walk(child, index + 1, next);
+        else cells.push({ key: next, count: bucket.doc_count });
+      }
+    };
+    const top = response.aggregations?.s0 as (TermsAgg & Record<string, unknown>) | undefined;
+    if (top) walk(top, 0, {});
+    // A fixed order (largest first, then by key) keeps the allocation reproducible.
+    return cells.sort((a, b) => b.count - a.count || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
+  }
+
+  /**
+   * Every mention of the slice that matches, oldest first, page by page (search_after, no
+   * result window): an export of any size streams in constant memory.
+   */
+  async *scan(team: TeamConfig, filters: TeamFilters, pageSize = 1_000): AsyncGenerator<Record<string, unknown>> {
+    let after: unknown[] | undefined;
+    const query = teamQuery(team, filters);
+    for (;;) {
+      const response = await this.run(team, {
+        size: pageSize,
+        track_total_hits: false,
+        query,
+        sort: SORTS.oldest,
+        _source: sourceFilter(team),
+        ...(after ? { search_after: after } : {}),
+      });
+      const hits = response.hits.hits;
+      for (const hit of hits) yield projectMention(hit._source, team);
+      if (hits.length < pageSize) return;
+      after = hits[hits.length - 1]!.sort;
+    }
+  }
+}
+
+function stratumClauses(key: Record<string, string>): Clause[] {
+  return Object.entries(key).map(([field, value]) => {
+    const name = GROUP_FIELDS[field as GroupField];
+    return value === NONE ? { bool: { must_not: { exists: { field: name } } } } : { term: { [name]: value } };
+  });
+}
+
+/** `n` shared out in proportion to the counts, by largest remainder; ties go to the earlier cell. */
+export function allocate(counts: number[], n: number): number[] {
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  if (total === 0 || n <= 0) return counts.map(() => 0);
+  const exact = counts.map((count) => (count / total) * n);
+  const result = exact.map((value, index) => Math.min(Math.floor(value), counts[index]!));
+  let left = n - result.reduce((sum, value) => sum + value, 0);
+  const order = exact.map((value, index) => ({ index, remainder: value - Math.floor(value) })).sort((a, b) => b.remainder - a.remainder || a.index - b.index);
+  while (left > 0) {
+    let placed = false;
+    for (const { index } of order) {
+      if (left === 0) break;
+      if (result[index]! < counts[index]!) {
+        result[index]!++;
+        left--;
+        placed = true;
+      }
+    }
+    if (!placed) break;
+  }
+  return result;
+}
+
+function seedNumber(seed: string): number {
+  return createHash("sha256").update(seed).digest().readUInt32BE(0) & 0x7fffffff;
+}
+
+function totalOf(response: SearchResponse): number {
+  const total = response.hits.total;
+  return total === undefined ? 0 : typeof total === "number" ? total : total.value;
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+function encodeCursor(sort: SortName, values: unknown[]): string {
+  return Buffer.from(JSON.stringify({ s: sort, v: values }), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string, sort: SortName): unknown[] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { s?: unknown; v?: unknown };
+    if (
+      value.s === sort &&
+      Array.isArray(value.v) &&
+      value.v.length === SORTS[sort].length &&
+      value.v.every((item) => item === null || typeof item === "string" || (typeof item === "number" && Number.isFinite(item)))
+    ) {
+      return value.v;
+    }
+  } catch {
+    // fall through
+  }
+  throw new OdzewError("MESSAGE_INVALID", "invalid cursor: pass the `next` value of the previous page unchanged, with the same sort");
+}

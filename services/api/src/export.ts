@@ -1,0 +1,46 @@
+/**
+ * Exports: NDJSON, or CSV that opens safely in a spreadsheet. Both stream: a row leaves as soon
+ * as the engine returned it, whatever the size of the slice.
+ */
+
+/** Columns of the CSV export, by path into the mention as the team sees it. */
+export const CSV_COLUMNS: { name: string; value: (mention: Record<string, unknown>) => unknown }[] = [
+  { name: "id", value: (m) => m.id },
+  { name: "source", value: (m) => (m.source as { id?: string } | undefined)?.id },
+  { name: "source_type", value: (m) => (m.source as { type?: string } | undefined)?.type },
+  { name: "published_at", value: (m) => m.publishedAt },
+  { name: "lang", value: (m) => m.lang },
+  { name: "rating", value: (m) => (m.rating as { value?: number } | undefined)?.value },
+  { name: "sentiment", value: (m) => (m.sentiment as { label?: string } | null | undefined)?.label },
+  { name: "sentiment_score", value: (m) => (m.sentiment as { score?: number } | null | undefined)?.score },
+  { name: "brands", value: (m) => ((m.brands as { id: string }[] | undefined) ?? []).map((brand) => brand.id).join(" ") },
+  { name: "topics", value: (m) => ((m.topics as string[] | undefined) ?? []).join(" ") },
+  { name: "priority", value: (m) => (m.priority as { level?: string } | undefined)?.level },
+  { name: "status", value: (m) => (m.workflow as { status?: string } | undefined)?.status },
+  { name: "author", value: (m) => (m.author as { name?: string } | undefined)?.name ?? m.authorPseudonym },
+  { name: "url", value: (m) => m.url },
+  { name: "title", value: (m) => m.title },
+  { name: "text", value: (m) => m.text },
+];
+
+/**
+ * One CSV cell. A value a spreadsheet would run as a formula (starting with = + - @, a tab or a
+ * carriage return) gets a leading apostrophe, the OWASP advice; numbers stay numbers.
+ */
+export function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  let text = typeof value === "string" ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const csvHeader = (): string => `${CSV_COLUMNS.map((column) => column.name).join(",")}\r\n`;
+
+export const csvRow = (mention: Record<string, unknown>): string => `${CSV_COLUMNS.map((column) => csvCell(column.value(mention))).join(",")}\r\n`;
+
+/** Lines of an export, header first for CSV. */
+export async function* exportLines(rows: AsyncIterable<Record<string, unknown>>, format: "csv" | "ndjson"): AsyncGenerator<string> {
+  if (format === "csv") yield `\uFEFF${csvHeader()}`;
+  for await (const row of rows) yield format === "csv" ? csvRow(row) : `${JSON.stringify(row)}\n`;
+}

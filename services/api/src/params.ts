@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { GROUP_FIELDS, INTERVALS, SORTS, type TeamFilters } from "@odzew/search";
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes");
+const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+/**
+ * A list parameter: `brand=a,b` or `brand=a&brand=b`, at most 20 values, each checked.
+ * Query strings arrive as strings or arrays of strings; nothing else is accepted.
+ */
+const list = <T extends z.ZodType<string, string>>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(",")).map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(item).max(20, "at most 20 values"))
+    .optional();
+
+const stars = z.coerce.number().int().min(1).max(5);
+
+/** Filters every team read accepts; they narrow the team's slice and can never widen it. */
+export const filterShape = {
+  q: z.string().max(500, "at most 500 characters").optional(),
+  brand: list(id),
+  source: list(id),
+  sentiment: list(z.enum(["negative", "neutral", "positive"])),
+  topic: list(id),
+  lang: list(z.string().regex(/^[a-z]{2,3}$/, "an ISO 639-1 code such as pl or en")),
+  rating_min: stars.optional(),
+  rating_max: stars.optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+};
+
+export const pageShape = {
+  size: z.coerce.number().int().min(1).max(100).default(20),
+  after: z.string().max(1_000).optional(),
+};
+
+export const searchQuerySchema = z.strictObject({
+  ...filterShape,
+  ...pageShape,
+  sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).optional(),
+});
+
+const groupField = z.enum(Object.keys(GROUP_FIELDS) as [keyof typeof GROUP_FIELDS, ...(keyof typeof GROUP_FIELDS)[]]);
+
+/** An IANA time zone such as Europe/Warsaw, known to this runtime. */
+const timeZone = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){0,2}$/, "an IANA time zone such as Europe/Warsaw")
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "an IANA time zone such as Europe/Warsaw");
+
+export const timelineQuerySchema = z.strictObject({
+  ...filterShape,
+  interval: z.enum(Object.keys(INTERVALS) as [keyof typeof INTERVALS, ...(keyof typeof INTERVALS)[]]).default("day"),
+  split: groupField.optional(),
+  tz: timeZone.optional(),
+});
+
+export const breakdownQuerySchema = z.strictObject({
+  ...filterShape,
+  size: z.coerce.number().int().min(1).max(50).default(10),
+});
+
+export const queueQuerySchema = z.strictObject({
+  ...filterShape,
+  ...pageShape,
+  status: z.enum(["unanswered", "open", "claimed"]).default("unanswered"),
+  assignee: z.string().min(1).max(200).optional(),
+});
+
+export const sampleQuerySchema = z.strictObject({
+  ...filterShape,
+  n: z.coerce.number().int().min(1).max(500).default(20),
+  strata: list(groupField).pipe(z.array(groupField).max(2, "at most 2 strata fields").optional()),
+  seed: z.string().min(1).max(100).optional(),
+});
+
+export const exportQuerySchema = z.strictObject({
+  ...filterShape,
+  format: z.enum(["csv", "ndjson"]).default("ndjson"),
+});
+
+export const ACTIONS = {
+  claim: "claimed",
+  release: "released",
+  answer: "answered",
+  "no-answer": "closed",
+  reopen: "reopened",
+  note: "noted",
+} as const;
+
+export const actionBodySchema = z
+  .strictObject({
+    action: z.enum(Object.keys(ACTIONS) as [keyof typeof ACTIONS, ...(keyof typeof ACTIONS)[]]),
+    /** Who on the team did it: an agent's name or e-mail, shown in the mention's history. */
+    actor: z.string().trim().min(1).max(200),
+    note: z.string().trim().min(1).max(10_000).optional(),
+  })
+  .refine((body) => body.action !== "note" || body.note !== undefined, { message: "a note action needs `note`", path: ["note"] });
+
+export function filtersOf(query: {
+  q?: string | undefined;
+  brand?: string[] | undefined;
+  source?: string[] | undefined;
+  sentiment?: string[] | undefined;
+  topic?: string[] | undefined;
+  lang?: string[] | undefined;
+  rating_min?: number | undefined;
+  rating_max?: number | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}): TeamFilters {
+  return {
+    q: query.q?.trim() || undefined,
+    brand: query.brand,
+    source: query.source,
+    sentiment: query.sentiment,
+    topic: query.topic,
+    lang: query.lang,
+    ratingMin: query.rating_min,
+    ratingMax: query.rating_max,
+    from: query.from,
+    to: query.to,
+  };
+}
