@@ -77,7 +77,7 @@ export function seededMention(index: number, now: Date, overrides: Partial<Enric
 
 /** A mention with personal data in its text, and its masked copy, as the enricher writes them. */
 export function personalMention(now: Date): EnrichedMention {
-  return seededMention(1000, now, {
+  return seededMention(900_000, now, {
     source: { id: "opineo-sklep", type: "opineo" },
     author: { name: SECRETS.author, profileUrl: "https://opinie.example.pl/u/bozena" },
     title: "Reklamacja bez odpowiedzi",
@@ -96,13 +96,13 @@ export function personalMention(now: Date): EnrichedMention {
 export function canaries(now: Date) {
   return {
     /** Another brand: only the rival team. */
-    rival: seededMention(2000, now, { brands: [{ id: "obca", via: "source" }], brandHints: ["obca"], text: "Kanarek obcej marki: dostawa porażka." }),
+    rival: seededMention(900_004, now, { brands: [{ id: "obca", via: "source" }], brandHints: ["obca"], text: "Kanarek obcej marki: dostawa porażka." }),
     /** Older than the service team's 365-day window. */
-    old: seededMention(2001, now, { publishedAt: new Date(now.getTime() - 500 * DAY).toISOString(), text: "Kanarek sprzed lat: dostawa porażka." }),
+    old: seededMention(900_001, now, { publishedAt: new Date(now.getTime() - 500 * DAY).toISOString(), text: "Kanarek sprzed lat: dostawa porażka." }),
     /** German: outside the CX team's languages. */
-    german: seededMention(2002, now, { lang: "de", text: "Kanarienvogel: Lieferung katastrophal." }),
+    german: seededMention(900_002, now, { lang: "de", text: "Kanarienvogel: Lieferung katastrophal." }),
     /** A competitor: PR compares against it; service and CX never see it. */
-    competitor: seededMention(2003, now, {
+    competitor: seededMention(900_003, now, {
       brands: [{ id: "konkurent", via: "text", matched: "Konkurent" }],
       brandHints: [],
       text: "Kanarek konkurenta: u Konkurenta dostawa szybsza.",
