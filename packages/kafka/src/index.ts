@@ -10,3 +10,4 @@ export {
 } from "./worker.ts";
 export type { Kafka, Producer } from "kafkajs";
 export { createTopicTable, type TopicTable } from "./table.ts";
+export { replayTopic, type ReplayResult } from "./replay.ts";

@@ -120,3 +120,18 @@ export const sourceCursorSchema = z.object({
   updatedAt: z.iso.datetime({ offset: true }),
 });
 export type SourceCursor = z.infer<typeof sourceCursorSchema>;
+
+export const ERASURE_SCHEMA_VERSION = 1;
+
+/**
+ * An author erased on request (`odzew erase`). Key on the compacted erasures topic: the author's
+ * pseudonym; the name itself is never stored. The indexer and every rebuild skip their mentions.
+ */
+export const erasureSchema = z.object({
+  schemaVersion: z.literal(ERASURE_SCHEMA_VERSION),
+  authorPseudonym: z.string().min(1),
+  requestedAt: z.iso.datetime({ offset: true }),
+  /** Free text for the record, e.g. a ticket number; never the person's name. */
+  reference: z.string().max(200).optional(),
+});
+export type Erasure = z.infer<typeof erasureSchema>;

@@ -11,6 +11,8 @@ export interface TopicNames {
   mentionsEnriched: string;
   mentionsDlq: string;
   workflowEvents: string;
+  /** Authors whose mentions were erased (compacted, key = author pseudonym). */
+  erasures: string;
 }
 
 export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
@@ -21,6 +23,7 @@ export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
     mentionsEnriched: `${prefix}.mentions.enriched`,
     mentionsDlq: `${prefix}.mentions.dlq`,
     workflowEvents: `${prefix}.workflow.events`,
+    erasures: `${prefix}.erasures`,
   };
 }
 
@@ -45,5 +48,6 @@ export function topicSpecs(prefix: string = DEFAULT_TOPIC_PREFIX, partitions = 3
     { name: names.mentionsEnriched, partitions, config: { ...forever, "cleanup.policy": "compact" } },
     { name: names.mentionsDlq, partitions: 1, config: { "retention.ms": String(30 * 24 * 3600 * 1000) } },
     { name: names.workflowEvents, partitions, config: forever },
+    { name: names.erasures, partitions: 1, config: { ...forever, "cleanup.policy": "compact" } },
   ];
 }

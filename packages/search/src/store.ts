@@ -211,6 +211,41 @@ export class MentionStore {
     return outcome;
   }
 
+  /** Ids of every mention by an author, by pseudonym or by name as the source gave it. */
+  async idsByAuthor(pseudonym: string, name?: string): Promise<string[]> {
+    const ids: string[] = [];
+    let after: unknown[] | undefined;
+    const should: Record<string, unknown>[] = [{ term: { authorPseudonym: pseudonym } }];
+    if (name) should.push({ term: { "author.name": name } });
+    for (;;) {
+      const response = await this.engine.request<SearchResponse>(
+        "POST",
+        `/${this.names.pattern}/_search`,
+        { size: 1_000, _source: false, query: { bool: { should, minimum_should_match: 1 } }, sort: [{ id: "asc" }], ...(after ? { search_after: after } : {}) },
+        { ignore_unavailable: true, allow_no_indices: true },
+      );
+      const hits = response.hits.hits;
+      ids.push(...hits.map((hit) => hit._id));
+      if (hits.length < 1_000) return ids;
+      after = hits[hits.length - 1]!.sort;
+    }
+  }
+
+  /** Delete mentions by id from every index; returns how many were deleted. */
+  async deleteByIds(ids: string[]): Promise<number> {
+    let deleted = 0;
+    for (let start = 0; start < ids.length; start += 1_000) {
+      const response = await this.engine.request<{ deleted: number }>(
+        "POST",
+        `/${this.names.pattern}/_delete_by_query`,
+        { query: { ids: { values: ids.slice(start, start + 1_000) } } },
+        { refresh: true, conflicts: "proceed", ignore_unavailable: true, allow_no_indices: true },
+      );
+      deleted += response.deleted;
+    }
+    return deleted;
+  }
+
   /** Make everything indexed so far visible to search (tests and tools; the indexer does not wait). */
   async refresh(): Promise<void> {
     await this.engine.request("POST", `/${this.names.pattern}/_refresh`, undefined, { allow_no_indices: true });

@@ -8,6 +8,8 @@ import { trainFromFile } from "./train.ts";
 import { setup } from "./setup.ts";
 import { validateConfig } from "./validate.ts";
 import { DEMO_KEY_VARIABLES, demoKeys, newKey } from "./keys.ts";
+import { eraseAuthor, rebuildIndex, withPipeline } from "./rebuild.ts";
+import { loadTeamsFile } from "@odzew/config";
 
 const USAGE = `Usage: odzew <command> [options]
 
@@ -20,6 +22,11 @@ Commands:
                               one enriched NDJSON line per input line on stdout, in order
   sentiment train --input FILE --out FILE
                               learn a Polish sentiment model from NDJSON {"text", "rating": 1-5}
+  reindex [--teams FILE]      drop the index and rebuild it from the topics (mentions, workflow);
+                              for a new mapping or a new model's output
+  erase --author NAME [--reference TEXT]
+                              erase an author: out of the index, tombstones on the mention
+                              topics, and never indexed again (needs ODZEW_AUTHOR_KEY)
   keys new                    print a new API key (192 random bits) and its teams.yaml line
   validate [--demo]           check the sources, teams and brands files; every problem with file,
                               line, field and fix
@@ -81,6 +88,42 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: options, options: { input: { type: "string" }, out: { type: "string" } }, strict: true });
       if (!values.input || !values.out) throw usageError("sentiment train needs --input FILE and --out FILE");
       for (const line of await trainFromFile(values.input, values.out)) process.stdout.write(`${line}\n`);
+      return 0;
+    }
+    case "reindex": {
+      const { values } = parseArgs({ args: rest, options: { teams: { type: "string" } }, strict: true });
+      const teamsFile = values.teams ?? env.ODZEW_TEAMS_FILE;
+      const { teams } = await loadTeamsFile(teamsFile);
+      const report = await withPipeline(env, logger, (kafka, store, topics) =>
+        rebuildIndex({
+          kafka,
+          store,
+          topics,
+          teams,
+          replicas: env.SEARCH_REPLICAS,
+          logger,
+          onProgress: (what, count) => process.stderr.write(`\r${what}: ${count.toLocaleString("en")}   `),
+        }),
+      );
+      process.stderr.write("\n");
+      process.stdout.write(
+        `reindexed ${report.mentions} mentions and ${report.events} workflow events in ${report.seconds} s` +
+          `${report.skippedErased ? `; ${report.skippedErased} of erased authors skipped` : ""}${report.rejected ? `; ${report.rejected} refused by the engine (see the log)` : ""}\n`,
+      );
+      return report.rejected > 0 ? 3 : 0;
+    }
+    case "erase": {
+      const { values } = parseArgs({ args: rest, options: { author: { type: "string" }, reference: { type: "string" } }, strict: true });
+      if (!values.author?.trim()) throw usageError("erase needs --author NAME (the name as the source shows it)");
+      const authorKey = process.env.ODZEW_AUTHOR_KEY;
+      if (!authorKey) throw usageError("erase needs ODZEW_AUTHOR_KEY, the enricher's pseudonym key, to find the author's pseudonym");
+      const report = await withPipeline(env, logger, (kafka, store, topics) =>
+        eraseAuthor({ kafka, store, topics, author: values.author!, authorKey, reference: values.reference, logger }),
+      );
+      process.stdout.write(
+        `erased author ${report.authorPseudonym}: ${report.mentions} mentions, ${report.removedFromIndex} removed from the index; ` +
+          `tombstones written to the raw and enriched topics; future mentions of this author are not indexed\n`,
+      );
       return 0;
     }
     case "keys": {

@@ -1,6 +1,6 @@
 import { ShutdownManager, createLogger, startHealthServer } from "@odzew/core";
-import { createKafka, createProducer, kafkaConnectionFromEnv } from "@odzew/kafka";
-import { topicNames } from "@odzew/schema";
+import { createKafka, createProducer, createTopicTable, kafkaConnectionFromEnv } from "@odzew/kafka";
+import { erasureSchema, topicNames } from "@odzew/schema";
 import { MentionStore, connectEngine } from "@odzew/search";
 import { env } from "./env.ts";
 import { createIndexer, createWorkflowApplier } from "./indexer.ts";
@@ -20,7 +20,13 @@ await shutdown.boot(async () => {
   await producer.connect();
   shutdown.register({ name: "producer", stop: () => producer.disconnect() });
 
+  // Authors erased with `odzew erase`: their mentions are not indexed again.
+  const erasures = createTopicTable({ kafka, producer, topic: topicNames(env.ODZEW_TOPIC_PREFIX).erasures, schema: erasureSchema, logger });
+  await erasures.start();
+  shutdown.register({ name: "erasures", stop: () => erasures.stop() });
+
   const indexer = createIndexer({
+    erased: (pseudonym) => erasures.get(pseudonym) !== undefined,
     kafka,
     producer,
     store,

@@ -17,6 +17,8 @@ export function createIndexer(options: {
   groupId: string;
   logger: Logger;
   chunkSize?: number;
+  /** Whether an author (by pseudonym) was erased: their mentions are never indexed again. */
+  erased?: (authorPseudonym: string) => boolean;
   onCrash?: (error: unknown) => void;
 }): BatchWorker {
   const logger = options.logger.child({ scope: "indexer" });
@@ -35,6 +37,13 @@ export function createIndexer(options: {
       // The newest version of each mention in the chunk wins; older ones are already superseded.
       const latest = new Map<string, (typeof messages)[number]>();
       for (const message of messages) latest.set(message.value.id, message);
+      for (const [id, message] of latest) {
+        const pseudonym = message.value.authorPseudonym;
+        if (pseudonym && options.erased?.(pseudonym)) {
+          latest.delete(id);
+          logger.info({ mention: id }, "mention of an erased author not indexed");
+        }
+      }
       return writeUntilDone([...latest.values()], (pending) => options.store.upsert(pending.map((message) => message.value)), context, logger);
     },
   });
