@@ -3,6 +3,8 @@
  *
  *   pnpm bench nlp            sentiment accuracy (lexicon, learned) on held-out Allegro and PolEmo,
  *                             brand precision/recall, whole-enrichment throughput on one core
+ *   pnpm bench api [N]        p50/p95 of team reads through the HTTP API on N indexed mentions
+ *                             (default 1,000,000; generated once, reused; --fresh rebuilds)
  *   pnpm bench pipeline [N]   raw → enricher → indexer → searchable, N mentions (default 20000),
  *                             with the services as real processes on the local stack; then the
  *                             latency of team searches through the engine.
@@ -177,7 +179,12 @@ switch (name) {
   case "nlp":
     await benchNlp();
     break;
+  case "api": {
+    const { benchApi } = await import("./bench-api.ts");
+    await benchApi(Number(countArg && !countArg.startsWith("--") ? countArg : 1_000_000), process.argv.includes("--fresh"));
+    break;
+  }
   default:
-    console.error("usage: pnpm bench pipeline [N] | pnpm bench nlp");
+    console.error("usage: pnpm bench pipeline [N] | pnpm bench nlp | pnpm bench api [N] [--fresh]");
     process.exitCode = 2;
 }
