@@ -229,6 +229,20 @@ describe("pipeline end to end", () => {
     expect((await search("size=1")).body.total).toBeGreaterThan(0);
   });
 
+  it("runs the service workflow through the topic and the indexer: claim, answer, out of the queue", async () => {
+    const headers = { authorization: `Bearer ${keys.service}`, "content-type": "application/json" };
+    const queue = async () => (await (await fetch(`${apiBase}/api/v1/queue?size=100`, { headers })).json()) as { total: number; items: { id: string; workflow?: { status: string } }[] };
+    const before = await queue();
+    const target = before.items[0];
+    expect(target).toBeDefined();
+    const act = (action: string) => fetch(`${apiBase}/api/v1/mentions/${target!.id}/actions`, { method: "POST", headers, body: JSON.stringify({ action, actor: "ola@zuraw.pl" }) });
+    expect((await act("claim")).status).toBe(202);
+    await waitFor("the claim applied by the indexer", async () => (await queue()).items.find((item) => item.id === target!.id)?.workflow?.status === "claimed", { timeoutMs: 30_000 });
+    expect((await act("answer")).status).toBe(202);
+    await waitFor("the answered mention out of the queue", async () => !(await queue()).items.some((item) => item.id === target!.id), { timeoutMs: 30_000 });
+    expect((await queue()).total).toBe(before.total - 1);
+  });
+
   it("serves a mention by id to the team whose slice holds it, and 404 to any other team", async () => {
     const { body } = await search("size=1");
     const id = body.items[0]?.id;

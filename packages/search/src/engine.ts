@@ -49,6 +49,8 @@ export interface Engine {
   readonly info: EngineInfo;
   request<T = unknown>(method: string, path: string, body?: unknown, querystring?: Record<string, string | number | boolean>): Promise<T>;
   bulk<T = unknown>(lines: unknown[], querystring?: Record<string, string | number | boolean>): Promise<T>;
+  /** Several searches in one round trip: header and body lines, as the engine's _msearch takes them. */
+  msearch<T = unknown>(path: string, lines: unknown[], querystring?: Record<string, string | number | boolean>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -140,6 +142,7 @@ export async function connectEngine(connection: SearchConnection): Promise<Engin
     request: (method, path, body, querystring) =>
       send({ method, path, ...(body === undefined ? {} : { body }), ...(querystring ? { querystring } : {}) }),
     bulk: (lines, querystring) => send({ method: "POST", path: "/_bulk", bulkBody: lines, ...(querystring ? { querystring } : {}) }),
+    msearch: (path, lines, querystring) => send({ method: "POST", path, bulkBody: lines, ...(querystring ? { querystring } : {}) }),
     close,
   };
 }

@@ -86,6 +86,23 @@ export class TeamSearch {
     }
   }
 
+  /** Several searches of the team's alias in one round trip; a failed one fails them all. */
+  private async runMany(team: TeamConfig, lines: unknown[]): Promise<SearchResponse[]> {
+    const response = await this.engine.msearch<{ responses: (SearchResponse & { error?: { type?: string; reason?: string }; status?: number })[] }>(
+      `/${this.names.teamAlias(team.id)}/_msearch`,
+      lines,
+      { ignore_unavailable: true, allow_no_indices: true },
+    );
+    return response.responses.map((entry) => {
+      if (entry.error) {
+        // An alias without indices yet is an empty slice; anything else is the engine's to report.
+        if (entry.status === 404) return { hits: { total: 0, hits: [] } };
+        throw new OdzewError("SEARCH_REJECTED", `search refused: ${entry.error.type}: ${entry.error.reason}`);
+      }
+      return entry;
+    });
+  }
+
   async search(team: TeamConfig, filters: TeamFilters, options: { size: number; sort?: SortName; after?: string }): Promise<SearchPage> {
     const sortName = options.sort ?? (filters.q ? "relevance" : "newest");
     return this.page(team, teamQuery(team, filters), sortName, options.size, options.after);
@@ -265,35 +282,41 @@ export class TeamSearch {
     const cells = options.strata.length === 0 ? [{ key: {}, count: population }] : await this.strataCounts(team, base, options.strata);
     const allocation = allocate(cells.map((cell) => cell.count), Math.min(options.n, population));
     const seed = seedNumber(options.seed);
+    // Every stratum's draw in one round trip; a few more than its share, for mentions that
+    // also sit in an earlier stratum (several topics).
+    const draws = cells.map((cell, position) => ({ cell, want: allocation[position] ?? 0 })).filter((draw) => draw.want > 0);
+    const lines = draws.flatMap(({ cell, want }) => [
+      {},
+      {
+        timeout: this.timeout,
+        size: Math.min(want * 2 + 10, 1_000),
+        query: {
+          function_score: {
+            query: { bool: { filter: [base, ...stratumClauses(cell.key)] } },
+            functions: [{ random_score: { seed, field: "id" } }],
+            boost_mode: "replace",
+          },
+        },
+        sort: [{ _score: "desc" }, { id: "asc" }],
+        _source: sourceFilter(team),
+      },
+    ]);
+    const responses = lines.length === 0 ? [] : await this.runMany(team, lines);
     const taken = new Set<string>();
     const items: (Record<string, unknown> & { stratum: Record<string, string> })[] = [];
-    const strata = [];
-    for (const [position, cell] of cells.entries()) {
-      const want = allocation[position] ?? 0;
+    const drawnByCell = new Map<Record<string, string>, number>();
+    draws.forEach(({ cell, want }, position) => {
       let drawn = 0;
-      if (want > 0) {
-        const response = await this.run(team, {
-          size: Math.min(want * 2 + 10, 1_000),
-          query: {
-            function_score: {
-              query: { bool: { filter: [base, ...stratumClauses(cell.key)] } },
-              functions: [{ random_score: { seed, field: "id" } }],
-              boost_mode: "replace",
-            },
-          },
-          sort: [{ _score: "desc" }, { id: "asc" }],
-          _source: sourceFilter(team),
-        });
-        for (const hit of response.hits.hits) {
-          if (drawn >= want) break;
-          if (taken.has(hit._id)) continue;
-          taken.add(hit._id);
-          drawn++;
-          items.push({ ...projectMention(hit._source, team), stratum: cell.key });
-        }
+      for (const hit of responses[position]?.hits.hits ?? []) {
+        if (drawn >= want) break;
+        if (taken.has(hit._id)) continue;
+        taken.add(hit._id);
+        drawn++;
+        items.push({ ...projectMention(hit._source, team), stratum: cell.key });
       }
-      strata.push({ key: cell.key, count: cell.count, allocated: want, drawn });
-    }
+      drawnByCell.set(cell.key, drawn);
+    });
+    const strata = cells.map((cell, position) => ({ key: cell.key, count: cell.count, allocated: allocation[position] ?? 0, drawn: drawnByCell.get(cell.key) ?? 0 }));
     return { n: options.n, seed: options.seed, population, strata, items };
   }
 
