@@ -12,6 +12,7 @@
 import { performance } from "node:perf_hooks";
 import { detectLanguage } from "@odzew/nlp";
 import { publish } from "@odzew/kafka";
+import { TeamSearch } from "@odzew/search";
 import { teamSchema, type RawMention, type TeamConfig } from "@odzew/schema";
 import {
   createTestPipeline,
@@ -57,7 +58,8 @@ async function benchPipeline(count: number) {
 
   const pipeline = await createTestPipeline("bench");
   const teams: TeamConfig[] = [teamSchema.parse({ id: "bench", name: "Bench", keys: [{ env: "UNUSED" }], slice: { brands: ["zuraw"] } })];
-  const { store, cleanup } = await createTestStore(pipeline.prefix, teams);
+  const { store, engine, cleanup } = await createTestStore(pipeline.prefix, teams);
+  const search = new TeamSearch(engine, store.names);
   const env = {
     KAFKA_BROKERS: stackEnv().brokers.join(","),
     SEARCH_URL: stackEnv().search.url,
@@ -107,7 +109,7 @@ async function benchPipeline(count: number) {
     const queries = ["dostawa", "obsługa", "reklamacja zwrot", "paczka", "kurier", "płatność", ""];
     for (let index = 0; index < 300; index++) {
       const begin = performance.now();
-      await store.searchTeam("bench", { q: queries[index % queries.length] || undefined, size: 20 });
+      await search.search(teams[0]!, { q: queries[index % queries.length] || undefined }, { size: 20 });
       latencies.push(performance.now() - begin);
     }
     latencies.sort((a, b) => a - b);

@@ -20,8 +20,6 @@ export {
   MentionStore,
   type BulkFailure,
   type BulkOutcome,
-  type MentionQuery,
-  type MentionPage,
   type SetupOptions,
 } from "./store.ts";
 export { toDocument } from "./store.ts";

@@ -9,7 +9,9 @@ import {
   uniquePrefix,
 } from "@odzew/testing";
 import { SearchRequestError } from "./engine.ts";
+import type { TeamFilters } from "./query.ts";
 import type { MentionStore } from "./store.ts";
+import { TeamSearch } from "./team-search.ts";
 
 /**
  * One contract, every engine Odzew supports: the local OpenSearch always, Elasticsearch 8
@@ -23,6 +25,7 @@ if (docker.available) engines.push({ name: "Elasticsearch 8 (testcontainers)", s
 else console.warn(`[search contract] Elasticsearch 8 skipped: ${docker.reason}`);
 
 const teams: TeamConfig[] = [
+  teamSchema.parse({ id: "all", name: "Everything", keys: [{ env: "UNUSED" }], slice: {}, view: "full" }),
   teamSchema.parse({ id: "alpha", name: "Alpha", keys: [{ env: "UNUSED" }], slice: { brands: ["zuraw"] } }),
   teamSchema.parse({ id: "beta", name: "Beta", keys: [{ env: "UNUSED" }], slice: { brands: ["orlen"], languages: ["en"] } }),
 ];
@@ -33,12 +36,20 @@ const mention = (nativeId: string, overrides: Partial<EnrichedMention> = {}) =>
 describe.each(engines)("search contract: $name", ({ start }) => {
   let engineUrl: { url: string; stop(): Promise<unknown> };
   let store: MentionStore;
+  let search: TeamSearch;
   let cleanup: () => Promise<void>;
+  const team = (id: string) => teams.find((entry) => entry.id === id)!;
+  type Found = { id: string; text?: string; reply?: unknown };
+  const find = async (teamId: string, filters: TeamFilters, options: { size?: number; after?: string | undefined } = {}) => {
+    const page = await search.search(team(teamId), filters, { size: options.size ?? 20, ...(options.after ? { after: options.after } : {}) });
+    return { ...page, items: page.items as Found[] };
+  };
 
   beforeAll(async () => {
     engineUrl = await start();
     const created = await createTestStore(uniquePrefix("search"), teams, { ...stackEnv().search, url: engineUrl.url });
     store = created.store;
+    search = new TeamSearch(created.engine, store.names);
     cleanup = created.cleanup;
   }, 240_000);
 
@@ -54,7 +65,7 @@ describe.each(engines)("search contract: $name", ({ start }) => {
     const again = await store.upsert([first, { ...withoutReply, text: "Poprawiona wersja opinii" }]);
     expect(again.rejected).toEqual([]);
     await store.refresh();
-    const page = await store.search(store.names.all, { q: "opinii" });
+    const page = await find("all", { q: "opinii" });
     expect(page.items.filter((item) => item.id === first.id)).toHaveLength(1);
     const stored = page.items.find((item) => item.id === first.id);
     expect(stored?.text).toBe("Poprawiona wersja opinii");
@@ -70,7 +81,7 @@ describe.each(engines)("search contract: $name", ({ start }) => {
     ];
     await store.upsert(forms);
     await store.refresh();
-    const ids = (await store.search(store.names.all, { q: "dostawa" })).items.map((item) => item.id);
+    const ids = (await find("all", { q: "dostawa" })).items.map((item) => item.id);
     expect(ids).toEqual(expect.arrayContaining([forms[0]!.id, forms[1]!.id]));
     expect(ids).not.toContain(forms[2]!.id);
   });
@@ -84,11 +95,11 @@ describe.each(engines)("search contract: $name", ({ start }) => {
     });
     await store.upsert([ours, canary]);
     await store.refresh();
-    const alpha = await store.searchTeam("alpha", { q: "kanarek" });
+    const alpha = await find("alpha", { q: "kanarek" });
     expect(alpha.items.map((item) => item.id)).toEqual([ours.id]);
-    expect((await store.searchTeam("alpha", { brand: "orlen" })).total).toBe(0);
-    expect((await store.searchTeam("alpha", { lang: "en" })).total).toBe(0);
-    const beta = await store.searchTeam("beta", { size: 100 });
+    expect((await find("alpha", { brand: ["orlen"] })).total).toBe(0);
+    expect((await find("alpha", { lang: ["en"] })).total).toBe(0);
+    const beta = await find("beta", {}, { size: 100 });
     expect(beta.items.map((item) => item.id)).toEqual([canary.id]);
   });
 
@@ -101,12 +112,44 @@ describe.each(engines)("search contract: $name", ({ start }) => {
     const seen: string[] = [];
     let after: string | undefined;
     do {
-      const page = await store.search(store.names.all, { q: "stronicowanie", size: 3, after });
+      const page = await find("all", { q: "stronicowanie" }, { size: 3, after });
       seen.push(...page.items.map((item) => item.id));
       after = page.next;
     } while (after);
     expect(seen.sort()).toEqual(many.map((item) => item.id).sort());
-    await expect(store.search(store.names.all, { after: "not-a-cursor" })).rejects.toThrow(/invalid cursor/);
+    await expect(find("all", {}, { after: "not-a-cursor" })).rejects.toThrow(/invalid cursor/);
+  });
+
+  it("counts over time, breaks down, samples reproducibly and folds workflow events on this engine", async () => {
+    const docs = Array.from({ length: 12 }, (_, index) =>
+      mention(`agg-${index}`, {
+        brands: [{ id: "zuraw", via: "source" }],
+        source: { id: "contract-agg", type: "opineo" },
+        topics: [index % 2 ? "delivery" : "price"],
+        sentiment: { label: index % 3 ? "negative" : "positive", score: index % 3 ? -0.5 : 0.5, model: "lexicon" },
+        publishedAt: `2026-09-${String(index + 1).padStart(2, "0")}T12:00:00.000Z`,
+      }),
+    );
+    await store.upsert(docs);
+    await store.refresh();
+    const filters = { source: ["contract-agg"] };
+    const timeline = await search.timeline(team("alpha"), { ...filters, from: "2026-09-01T00:00:00.000Z", to: "2026-09-30T00:00:00.000Z" }, { interval: "week", split: "sentiment" });
+    expect(timeline.buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(12);
+    const topics = await search.breakdown(team("alpha"), filters, "topic", 10);
+    expect(topics.items.map((item) => [item.key, item.count])).toEqual([["delivery", 6], ["price", 6]]);
+    const first = await search.sample(team("alpha"), filters, { n: 6, strata: ["sentiment"], seed: "s" });
+    const again = await search.sample(team("alpha"), filters, { n: 6, strata: ["sentiment"], seed: "s" });
+    expect(first.items.map((item) => item.id)).toEqual(again.items.map((item) => item.id));
+    expect(first.strata.map((stratum) => [stratum.key.sentiment, stratum.allocated])).toEqual([["negative", 4], ["positive", 2]]);
+    const target = docs[0]!;
+    const at = "2026-10-01T10:00:00.000Z";
+    const event = (type: "claimed" | "answered", eventId: string) => ({ schemaVersion: 1 as const, eventId, mentionId: target.id, publishedAt: target.publishedAt, team: "alpha", actor: "ola", type, at });
+    const outcome = await store.applyWorkflow([event("claimed", "e1"), event("answered", "e2"), event("answered", "e2")]);
+    expect(outcome.indexed).toEqual([target.id]);
+    await store.refresh();
+    const stored = (await search.get(team("all"), target.id)) as { workflow?: { status: string; history: unknown[] } };
+    expect(stored.workflow?.status).toBe("answered");
+    expect(stored.workflow?.history).toHaveLength(2);
   });
 
   it("rejects a document that breaks the mapping for good, with the engine's reason", async () => {
@@ -134,7 +177,7 @@ describe.each(engines)("search contract: $name", ({ start }) => {
   });
 
   it("installs its setup again without harm and drops the alias of a removed team", async () => {
-    await store.setup({ teams: [teams[0]!] });
+    await store.setup({ teams: teams.filter((entry) => entry.id !== "beta") });
     const aliases = await store.engine.request<Record<string, { aliases: Record<string, unknown> }>>(
       "GET",
       `/${store.names.pattern}/_alias`,
@@ -142,7 +185,7 @@ describe.each(engines)("search contract: $name", ({ start }) => {
     const names = new Set(Object.values(aliases).flatMap((entry) => Object.keys(entry.aliases)));
     expect(names.has(store.names.teamAlias("alpha"))).toBe(true);
     expect(names.has(store.names.teamAlias("beta"))).toBe(false);
-    await expect(store.searchTeam("beta", {})).resolves.toEqual({ total: 0, items: [] });
+    await expect(find("beta", {})).resolves.toEqual({ total: 0, items: [] });
     await store.setup({ teams });
   });
 

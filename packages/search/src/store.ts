@@ -20,27 +20,6 @@ export interface BulkOutcome {
   rejected: BulkFailure[];
 }
 
-export interface MentionQuery {
-  /** Free text, simple query syntax; never a syntax error. */
-  q?: string | undefined;
-  brand?: string | undefined;
-  source?: string | undefined;
-  lang?: string | undefined;
-  sentiment?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  size?: number | undefined;
-  /** Opaque cursor from the previous page. */
-  after?: string | undefined;
-}
-
-export interface MentionPage {
-  total: number;
-  items: (EnrichedMention & Record<string, unknown>)[];
-  /** Cursor of the next page, absent on the last one. */
-  next?: string;
-}
-
 interface BulkResponse {
   errors: boolean;
   items: Record<string, { _id: string; status: number; error?: { type?: string; reason?: string } }>[];
@@ -251,79 +230,10 @@ export class MentionStore {
     await this.engine.request("POST", `/${this.names.pattern}/_refresh`, undefined, { allow_no_indices: true });
   }
 
-  /** Search within one team's slice. The slice is enforced by the engine through the team's alias. */
-  async searchTeam(teamId: string, query: MentionQuery): Promise<MentionPage> {
-    return this.search(this.names.teamAlias(teamId), query);
-  }
-
-  /** One mention by id, if it lies in the team's slice; undefined otherwise. */
-  async getTeamMention(teamId: string, id: string): Promise<EnrichedMention | undefined> {
+  /** Count documents (all mentions, or one team's slice), optionally only those matching `query`. */
+  async count(target: string = this.names.all, query?: Record<string, unknown>): Promise<number> {
     try {
-      const response = await this.engine.request<SearchResponse>(
-        "POST",
-        `/${this.names.teamAlias(teamId)}/_search`,
-        { size: 1, query: { ids: { values: [id] } } },
-        { ignore_unavailable: true, allow_no_indices: true },
-      );
-      return response.hits.hits[0]?._source;
-    } catch (error) {
-      if (error instanceof SearchRequestError && error.status === 404) return undefined;
-      throw error;
-    }
-  }
-
-  async search(target: string, query: MentionQuery): Promise<MentionPage> {
-    const size = Math.min(Math.max(query.size ?? 20, 1), 100);
-    const filter: Record<string, unknown>[] = [];
-    if (query.brand) filter.push({ term: { "brands.id": query.brand } });
-    if (query.source) filter.push({ term: { "source.id": query.source } });
-    if (query.lang) filter.push({ term: { lang: query.lang } });
-    if (query.sentiment) filter.push({ term: { "sentiment.label": query.sentiment } });
-    if (query.from || query.to) {
-      filter.push({ range: { publishedAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) } } });
-    }
-    const must = query.q
-      ? [
-          {
-            simple_query_string: {
-              query: query.q,
-              fields: ["title^2", "title.en", "title.folded", "text", "text.en", "text.folded"],
-              default_operator: "and",
-              lenient: true,
-            },
-          },
-        ]
-      : [];
-    const body: Record<string, unknown> = {
-      size,
-      track_total_hits: true,
-      timeout: "5s",
-      query: { bool: { must, filter } },
-      sort: [{ publishedAt: "desc" }, { id: "asc" }],
-    };
-    if (query.after) body.search_after = decodeCursor(query.after);
-    let response: SearchResponse;
-    try {
-      response = await this.engine.request<SearchResponse>("POST", `/${target}/_search`, body, { ignore_unavailable: true, allow_no_indices: true });
-    } catch (error) {
-      // An alias that does not exist yet (nothing indexed) is an empty slice, not an error.
-      if (error instanceof SearchRequestError && error.status === 404) return { total: 0, items: [] };
-      throw error;
-    }
-    const hits = response.hits.hits;
-    const total = typeof response.hits.total === "number" ? response.hits.total : response.hits.total.value;
-    const last = hits[hits.length - 1];
-    return {
-      total,
-      items: hits.map((hit) => hit._source),
-      ...(hits.length === size && last?.sort ? { next: encodeCursor(last.sort) } : {}),
-    };
-  }
-
-  /** Count documents (all mentions, or one team's slice). */
-  async count(target: string = this.names.all): Promise<number> {
-    try {
-      const response = await this.engine.request<{ count: number }>("POST", `/${target}/_count`, undefined, {
+      const response = await this.engine.request<{ count: number }>("POST", `/${target}/_count`, query ? { query } : undefined, {
         ignore_unavailable: true,
         allow_no_indices: true,
       });
@@ -379,17 +289,3 @@ const SET_WORKFLOW = "ctx._source.workflow = params.workflow;";
 
 const REPLACE_KEEPING_WORKFLOW =
   "def workflow = ctx._source.workflow; ctx._source = params.doc; if (workflow != null) { ctx._source.workflow = workflow; }";
-
-function encodeCursor(sort: unknown[]): string {
-  return Buffer.from(JSON.stringify(sort), "utf8").toString("base64url");
-}
-
-function decodeCursor(cursor: string): unknown[] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "string") return value;
-  } catch {
-    // fall through
-  }
-  throw new OdzewError("MESSAGE_INVALID", "invalid cursor: pass the `next` value of the previous page unchanged");
-}

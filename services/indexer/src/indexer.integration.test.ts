@@ -120,7 +120,7 @@ describe("indexer on the real broker and engine", () => {
     }
     const restartQuery = async () => {
       await store.refresh();
-      return (await store.search(store.names.all, { q: "opinia numer", size: 1 })).total;
+      return store.count(store.names.all, { term: { "source.id": "restart" } });
     };
     const env = {
       KAFKA_BROKERS: stackEnv().brokers.join(","),
