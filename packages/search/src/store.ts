@@ -1,4 +1,4 @@
-import { OdzewError, type Logger } from "@odzew/core";
+import type { Logger } from "@odzew/core";
 import type { EnrichedMention, TeamConfig, WorkflowEvent, WorkflowState } from "@odzew/schema";
 import { SearchRequestError, type Engine } from "./engine.ts";
 import { applyWorkflowEvent } from "./workflow.ts";

@@ -151,8 +151,10 @@ export class TeamSearch {
     filters: TeamFilters,
     options: { interval: IntervalName; split?: GroupField | undefined; splitSize?: number; timeZone?: string; now?: Date },
   ): Promise<{ interval: IntervalName; from: string; to: string; buckets: { at: string; count: number; by?: Record<string, number> }[] }> {
+    // The default end is the next full minute: the same request within a minute is the same
+    // query, which the engine's request cache can answer for indices that did not change.
     const now = options.now ?? new Date();
-    const to = filters.to ?? now.toISOString();
+    const to = filters.to ?? new Date(Math.ceil(now.getTime() / 60_000) * 60_000).toISOString();
     const defaultSpan = options.interval === "hour" ? 2 * 86_400_000 : options.interval === "day" ? 30 * 86_400_000 : 365 * 86_400_000;
     const from = filters.from ?? new Date(Date.parse(to) - defaultSpan).toISOString();
     const buckets = (Date.parse(to) - Date.parse(from)) / INTERVAL_MS[options.interval];
