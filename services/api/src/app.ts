@@ -1,4 +1,5 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { type z } from "zod";
@@ -135,6 +136,24 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       return reply.type(contentType).send(body);
     });
   }
+
+  // The dashboard: one static page that talks to this API with the team's key. Its script is
+  // allowed by hash and nothing else runs: review text is always put in as text.
+  const dashboard = readFileSync(new URL("./dashboard.html", import.meta.url), "utf8");
+  const script = /<script>([\s\S]*)<\/script>/.exec(dashboard)?.[1] ?? "";
+  const policy = [
+    "default-src 'none'",
+    `script-src 'sha256-${createHash("sha256").update(script, "utf8").digest("base64")}'`,
+    "style-src 'unsafe-inline'",
+    "connect-src 'self'",
+    "img-src 'self' blob:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  app.get("/", { logLevel: "warn" }, async (_request, reply) =>
+    reply.type("text/html; charset=utf-8").header("content-security-policy", policy).header("x-content-type-options", "nosniff").header("referrer-policy", "no-referrer").send(dashboard),
+  );
 
   const docs: RouteDoc[] = [];
   const sourcesById = () => new Map((options.sources?.() ?? []).map((source) => [source.id, source]));

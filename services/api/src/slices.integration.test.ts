@@ -247,6 +247,20 @@ describe("team slices through the API, on the real engine", () => {
     );
   });
 
+  it("serves the dashboard with a policy that lets only its own script run", async () => {
+    const response = await fetch(`${api.base}/`);
+    expect(response.status).toBe(200);
+    const policy = response.headers.get("content-security-policy") ?? "";
+    expect(policy).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(policy).not.toContain("unsafe-inline'; script");
+    const page = await response.text();
+    const script = /<script>([\s\S]*)<\/script>/.exec(page)![1]!;
+    const { createHash } = await import("node:crypto");
+    expect(policy).toContain(`'sha256-${createHash("sha256").update(script, "utf8").digest("base64")}'`);
+    // Review text reaches the page only as text.
+    expect(script).not.toMatch(/innerHTML|insertAdjacentHTML|document\.write/);
+  });
+
   it("answers 401 to a missing or unknown key", async () => {
     expect((await fetch(`${api.base}/api/v1/mentions`)).status).toBe(401);
     const wrong = await fetch(`${api.base}/api/v1/mentions`, { headers: { authorization: "Bearer 0123456789abcdef0123456789abcdef" } });
