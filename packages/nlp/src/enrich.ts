@@ -107,19 +107,23 @@ export function createEnrichment(options: EnrichmentOptions) {
         if (!brands.some((brand) => brand.id === id)) brands.push({ id, via: "source" });
       }
 
-      const found = terms.match(full);
-      const topics = found.filter((value) => value.startsWith("t:")).map((value) => value.slice(2));
-      const urgent = found.filter((value) => value.startsWith("u:")).map((value) => value.slice(2));
+      const topics: string[] = [];
+      const urgent: string[] = [];
+      for (const value of terms.match(full)) {
+        if (value.startsWith("t:")) topics.push(value.slice(2));
+        else if (value.startsWith("u:")) urgent.push(value.slice(2));
+      }
       const maskedText = maskPersonalData(input.text);
       const maskedTitle = input.title ? maskPersonalData(input.title) : undefined;
-      const personalData = [...new Set([...maskedText.found, ...(maskedTitle?.found ?? [])])];
+      const personalData = maskedTitle ? [...new Set([...maskedText.found, ...maskedTitle.found])] : maskedText.found;
+      const current = now();
       const priority = servicePriority({
         ...(input.rating !== undefined ? { rating: input.rating } : {}),
         sentiment,
         text: full,
         ...(input.reach ? { reach: input.reach } : {}),
-        publishedAt: input.publishedAt ?? now().toISOString(),
-        now: now(),
+        publishedAt: input.publishedAt ?? current.toISOString(),
+        now: current,
         hasReply: input.reply !== undefined && input.reply !== null,
         urgent,
       });

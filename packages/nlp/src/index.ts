@@ -23,7 +23,6 @@ export {
   type TopicDefinition,
   type TopicTagger,
 } from "./topics.ts";
-export { topicsFileSchema } from "./topics.schema.ts";
 export { maskPersonalData, pseudonymiseAuthor, ANONYMOUS_AUTHOR, type PersonalDataKind, type MaskedText } from "./personal-data.ts";
 export { servicePriority, levelOf, type Priority, type PriorityInput, type PriorityLevel } from "./priority.ts";
 export { createEnrichment, ENRICHMENT_VERSION, type Enricher, type Enrichment, type EnrichInput, type EnrichmentOptions } from "./enrich.ts";

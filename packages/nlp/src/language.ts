@@ -1,4 +1,4 @@
-import { francAll } from "franc-min";
+import { createTrigramRanker } from "./trigram-ranking.ts";
 
 /**
  * Languages Odzew tells apart (ISO 639-3 as franc reports them → ISO 639-1 as Odzew stores
@@ -21,6 +21,8 @@ const CANDIDATES: Record<string, string> = {
   por: "pt",
 };
 const ONLY = Object.keys(CANDIDATES);
+/** franc's trigram ranking restricted to the candidates (see trigram-ranking.ts). */
+const ranker = createTrigramRanker(ONLY);
 
 export const UNDETERMINED = "und";
 
@@ -82,7 +84,7 @@ export function detectLanguage(text: string): LanguageGuess {
   if (letters < MIN_LETTERS) return { lang: UNDETERMINED, confidence: 0 };
   // Fast path: several letters no other candidate language writes.
   if (polish >= 3 && polish / letters > 0.01) return { lang: "pl", confidence: Math.min(1, 0.8 + polish / letters) };
-  const ranked = francAll(sample, { only: ONLY, minLength: MIN_LETTERS });
+  const ranked = ranker.rank(sample);
   const [best, second] = ranked;
   const lang = best ? CANDIDATES[best[0]] : undefined;
   if (!best || !lang) return { lang: UNDETERMINED, confidence: 0 };

@@ -91,6 +91,17 @@ describe("maskPersonalData", () => {
     for (const text of ordinary) expect(maskPersonalData(text)).toEqual({ text, found: [] });
   });
 
+  it("masks each kind at the fewest digits it can have, digits elsewhere in the text or not", () => {
+    expect(masked("Visa 4222222222222 obciążona")).toBe("Visa [karta] obciążona");
+    expect(masked("tel 601234567")).toBe("tel [telefon]");
+    expect(masked("Pisałem z jan85@wp.pl, oddzwońcie na 601 234 567")).toBe("Pisałem z [e-mail], oddzwońcie na [telefon]");
+    expect(masked("zamówienie nr 123, przesyłka 98765432 i reklamacja 555777")).toBe(
+      "zamówienie nr [nr zamówienia], przesyłka [nr zamówienia] i reklamacja [nr zamówienia]",
+    );
+    // A number glued to the word by a full stop has no word saying what it is.
+    expect(masked("zamówienie.123456 dotarło")).toBe("zamówienie.123456 dotarło");
+  });
+
   it("lists every kind found, in a fixed order", () => {
     const result = maskPersonalData("PESEL 44051401359, tel. 601 234 567, mail a@b.pl, karta 4111111111111111, zamówienie nr 123456");
     expect(result.found).toEqual(["email", "phone", "order", "pesel", "card"]);

@@ -147,6 +147,9 @@ const countDigits = (text: string): number => {
   return count;
 };
 
+/** The fewest digits each pattern above can match. */
+const MIN_DIGITS = { plAccount: 26, iban: 2, card: 13, pesel: 11, phone: 9 } as const;
+
 const EXPLICIT_NUMBER = /(?<![\p{L}])(?:nr|numer|numerem|numeru|no|number|id)(?![\p{L}])/iu;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 const YEAR_LIKE = /^(?:19|20)\d\d$/;
@@ -167,20 +170,29 @@ export interface MaskedText {
  */
 export function maskPersonalData(text: string): MaskedText {
   const hasAt = text.includes("@");
-  if (!hasAt && !/\d/.test(text)) return { text, found: [] };
+  // Each pattern needs some digits; the count in the original text bounds the count after any
+  // earlier replacement, so a pattern that needs more is not even tried.
+  const digits = countDigits(text);
+  if (!hasAt && digits === 0) return { text, found: [] };
   const found = new Set<PersonalDataKind>();
   let out = hasAt ? maskEmails(text, found) : text;
+  if (digits === 0) return { text: out, found: KIND_ORDER.filter((kind) => found.has(kind)) };
 
-  out = out.replace(PL_ACCOUNT, () => {
-    found.add("account");
-    return PERSONAL_DATA_PLACEHOLDERS.account;
-  });
-  out = out.replace(IBAN, (match) => {
-    if (!ibanValid(match)) return match;
-    found.add("account");
-    return PERSONAL_DATA_PLACEHOLDERS.account;
-  });
+  if (digits >= MIN_DIGITS.plAccount) {
+    out = out.replace(PL_ACCOUNT, () => {
+      found.add("account");
+      return PERSONAL_DATA_PLACEHOLDERS.account;
+    });
+  }
+  if (digits >= MIN_DIGITS.iban) {
+    out = out.replace(IBAN, (match) => {
+      if (!ibanValid(match)) return match;
+      found.add("account");
+      return PERSONAL_DATA_PLACEHOLDERS.account;
+    });
+  }
   out = maskInContext(out, found);
+  if (digits < MIN_DIGITS.phone) return { text: out, found: KIND_ORDER.filter((kind) => found.has(kind)) };
 
   const notACode = (source: string, offset: number, length: number): boolean =>
     !CURRENCY_AFTER.test(source.slice(offset + length, offset + length + 12)) && !CODE_BEFORE.test(source.slice(Math.max(0, offset - 24), offset));
@@ -193,7 +205,7 @@ export function maskPersonalData(text: string): MaskedText {
     return PERSONAL_DATA_PLACEHOLDERS.phone;
   });
 
-  out = out.replace(CARD, (match: string, ...rest: unknown[]) => {
+  if (digits >= MIN_DIGITS.card) out = out.replace(CARD, (match: string, ...rest: unknown[]) => {
     const offset = rest[rest.length - 2] as number;
     const source = rest[rest.length - 1] as string;
     const digits = match.replace(/[ -]/g, "");
@@ -204,7 +216,7 @@ export function maskPersonalData(text: string): MaskedText {
     return PERSONAL_DATA_PLACEHOLDERS.card;
   });
 
-  out = out.replace(PESEL, (match: string, offset: number, source: string) => {
+  if (digits >= MIN_DIGITS.pesel) out = out.replace(PESEL, (match: string, offset: number, source: string) => {
     const keyword = PESEL_KEYWORD.test(source.slice(Math.max(0, offset - 20), offset));
     if (!keyword && (!isValidPesel(match) || !notACode(source, offset, match.length))) return match;
     found.add("pesel");
@@ -218,6 +230,8 @@ function isWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7) || (code >= 0x370 && code <= 0x52f);
 }
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+/** What an order or account number is made of: letters, digits, "/", "-", "_". */
+const isRunChar = (code: number): boolean => isWordChar(code) || code === 47 || code === 45 || code === 95;
 
 function maskEmails(text: string, found: Set<PersonalDataKind>): string {
   let out = "";
@@ -238,9 +252,9 @@ function maskEmails(text: string, found: Set<PersonalDataKind>): string {
 }
 
 /**
- * Order and account numbers after a word that says so. Walks the runs of letters, digits and
- * "/_-" that hold a digit; only a run right after a letter (past spaces, ":", "#", ".") can
- * follow such a word, and only for those a regex reads the 64 characters before it.
+ * Order and account numbers after a word that says so. Jumps from digit to digit to the runs of
+ * letters, digits and "/_-" that hold one; only a run right after a letter (past spaces, ":",
+ * "#", ".") can follow such a word, and only for those a regex reads the 64 characters before it.
  */
 function maskInContext(text: string, found: Set<PersonalDataKind>): string {
   let out = "";
@@ -248,24 +262,21 @@ function maskInContext(text: string, found: Set<PersonalDataKind>): string {
   let i = 0;
   const n = text.length;
   while (i < n) {
-    const code = text.charCodeAt(i);
-    if (!(isWordChar(code) || code === 47 || code === 45 || code === 95)) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let digits = 0;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (isDigit(c)) digits++;
-      else if (!(isWordChar(c) || c === 47 || c === 45 || c === 95)) break;
-      i++;
-    }
-    if (digits === 0) continue;
+    // The next digit, and the run around it (not reaching back before i: a masked number ends there).
+    let digit = i;
+    while (digit < n && !isDigit(text.charCodeAt(digit))) digit++;
+    if (digit === n) break;
+    let start = digit;
+    while (start > i && isRunChar(text.charCodeAt(start - 1))) start--;
+    i = digit + 1;
+    while (i < n && isRunChar(text.charCodeAt(i))) i++;
     let back = start - 1;
     while (back >= 0 && back > start - 8 && /[ \t:#]/.test(text.charAt(back))) back--;
     if (back >= 0 && text.charAt(back) === ".") back--;
     if (back < 0 || back === start - 1 || !isWordChar(text.charCodeAt(back)) || isDigit(text.charCodeAt(back))) continue;
+    // Both context patterns end in a space, a tab, ":" or "#" right before the number.
+    const gapEnd = text.charCodeAt(start - 1);
+    if (gapEnd !== 32 && gapEnd !== 9 && gapEnd !== 58 && gapEnd !== 35) continue;
     const before = text.slice(Math.max(copied, start - 64), start);
     if (ACCOUNT_BEFORE.test(before)) {
       ACCOUNT_NUMBER.lastIndex = start;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fold, words } from "./tokenize.ts";
+import { POLISH_MODEL } from "./sentiment.pl.ts";
 import {
   loadSentimentModel,
+  modelNegatedTokens,
   modelTokens,
   parseSentimentModelFile,
   trainSentimentModel,
@@ -113,5 +115,51 @@ describe("learned sentiment model", () => {
     ).toThrow(/weights/);
     expect(() => parseSentimentModelFile(broken((file) => delete file.bias))).toThrow(/bias/);
     expect(() => parseSentimentModelFile("{}")).toThrow(/not a usable Odzew sentiment model/);
+  });
+
+  it("marks the words after a negator, up to a punctuation mark, as negated", () => {
+    expect(modelNegatedTokens("Nie jest to zbyt dobry produkt, ale cena niska.")).toEqual(["jest", "to", "zbyt"]);
+    expect(modelNegatedTokens("Produkt bez wad. Polecam")).toEqual(["wad"]);
+    expect(modelNegatedTokens("Żadnych problemów, wszystko działa.")).toEqual(["problemow"]);
+    expect(modelNegatedTokens("Sprzedawca nie odpisuje na maile i nie wysłał towaru")).toEqual(["odpisuje", "na", "maile", "wyslal", "towaru"]);
+    // "Niestety" and "nieduży" start like "nie" but negate nothing.
+    expect(modelNegatedTokens("Niestety nieduży plecak, polecam")).toEqual([]);
+  });
+
+  it("learns a positive weight for the lexicon's score and scores with it", () => {
+    const { model } = trainSentimentModel(REVIEWS, { ...options, heldOut: 0 });
+    expect(model.features.lexicon).toBe(POLISH_MODEL);
+    expect(model.lexiconWeight).toBeGreaterThan(0);
+    // A review of words the training rows never had: only the lexicon knows them.
+    const scorer = loadSentimentModel(model);
+    expect(scorer.score("Bezużyteczny szmelc, skandal.").score).toBeLessThan(scorer.score("Znakomity, rewelacyjny zakup.").score);
+  });
+
+  it("refuses a model trained with another lexicon", () => {
+    const { model } = trainSentimentModel(REVIEWS, options);
+    const other = { ...model, features: { ...model.features, lexicon: "lexicon-pl-0" } };
+    expect(() => parseSentimentModelFile(other)).toThrow(/features.lexicon: trained with the lexicon "lexicon-pl-0".*train the model again/);
+    const noWeight: Record<string, unknown> = { ...model };
+    delete noWeight.lexiconWeight;
+    expect(() => parseSentimentModelFile(noWeight)).toThrow(/lexiconWeight/);
+  });
+
+  it("still reads a model written before the lexicon and negation features", () => {
+    const { model } = trainSentimentModel(REVIEWS, { ...options, features: { bits: 16, lexicon: null, negation: 0 } });
+    const file = JSON.parse(JSON.stringify(model)) as { features: Record<string, unknown> };
+    delete file.features.lexicon;
+    delete file.features.negation;
+    const old = loadSentimentModel(parseSentimentModelFile(file));
+    const current = loadSentimentModel(model);
+    for (const { text } of REVIEWS) expect(old.score(text)).toEqual(current.score(text));
+  });
+
+  it("learns without naive-Bayes scaling too", () => {
+    const plain = trainSentimentModel(REVIEWS, { ...options, heldOut: 0, nbSmoothing: 0 }).model;
+    const scaled = trainSentimentModel(REVIEWS, { ...options, heldOut: 0 }).model;
+    expect(plain.weights).not.toEqual(scaled.weights);
+    const scorer = loadSentimentModel(plain);
+    expect(scorer.score("Fatalny produkt, zepsuł się po dwóch dniach. Nie polecam.").label).toBe("negative");
+    expect(scorer.score("Świetny produkt, działa bardzo dobrze. Polecam!").label).toBe("positive");
   });
 });

@@ -24,5 +24,9 @@ const FOLD: Record<string, string> = { ą: "a", ć: "c", ę: "e", ł: "l", ń: "
 
 /** Polish letters folded to ASCII ("Żabce" → "zabce"), for matching text typed without diacritics. */
 export function fold(word: string): string {
+  // ASCII needs only lower case (most words of a review, and every miss of a per-word cache).
+  let ascii = true;
+  for (let index = 0; index < word.length && ascii; index++) ascii = word.charCodeAt(index) < 128;
+  if (ascii) return word.toLowerCase();
   return word.toLocaleLowerCase("pl").replace(/[ąćęłńóśźż]/g, (char) => FOLD[char] ?? char).normalize("NFKD").replace(/\p{M}/gu, "");
 }

@@ -1,3 +1,4 @@
+import { checkTopicPattern, topicPatternWords, type TopicsFile } from "@odzew/schema";
 import { fold } from "./tokenize.ts";
 
 /**
@@ -13,10 +14,12 @@ import { fold } from "./tokenize.ts";
  * Words are split on anything that is not a letter or a digit, in patterns as in the text, so
  * `e-mail` is the phrase `e mail`. A word covered by a matched phrase does not also count on
  * its own ("sklep internetowy" is app-website, not store; "czas oczekiwania" is waiting-time).
+ * The syntax is checked, and patterns split into words, by the topics file's schema in
+ * packages/schema (`checkTopicPattern`, `topicPatternWords`), so a file and the tagger agree.
  *
- * Matching is a hash lookup per token (exact word, then each prefix between the shortest and
- * the longest stem), cached per distinct word, plus a check of the phrases starting at that
- * word: linear in the text, a few microseconds for a review.
+ * Matching walks a trie of the folded pattern words along each word of the text, one character
+ * at a time, plus a check of the phrases starting at a word that matched: linear in the text,
+ * no allocation per word, a few microseconds for a review.
  */
 
 export interface TopicDefinition {
@@ -160,9 +163,6 @@ export const DEFAULT_TOPIC_TAXONOMY: TopicTaxonomy = [
   },
 ];
 
-const MAX_PHRASE_WORDS = 4;
-const MIN_STEM = 3;
-const PATTERN_WORD = /[\p{L}\p{N}]+\*?/gu;
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 const wordCharCache = new Map<number, boolean>();
 
@@ -172,26 +172,9 @@ function isWordChar(code: number): boolean {
   let known = wordCharCache.get(code);
   if (known === undefined) {
     known = WORD_CHAR.test(String.fromCharCode(code));
-    wordCharCache.set(code, known);
+    if (wordCharCache.size < 4096) wordCharCache.set(code, known);
   }
   return known;
-}
-
-/** The words of a pattern after folding, each possibly ending with `*`. */
-function patternWords(pattern: string): string[] {
-  return Array.from(fold(pattern).matchAll(PATTERN_WORD), (match) => match[0]);
-}
-
-/** Why a pattern is not usable, or null when it is. Shared by the config schema. */
-export function checkTopicPattern(pattern: string): string | null {
-  const parts = patternWords(pattern);
-  if (parts.length === 0) return `"${pattern}": no letters or digits`;
-  if (parts.length > MAX_PHRASE_WORDS) return `"${pattern}": a phrase has at most ${MAX_PHRASE_WORDS} words`;
-  if (/\*(?=[\p{L}\p{N}])/u.test(pattern)) return `"${pattern}": "*" may only end a word`;
-  for (const part of parts) {
-    if (part.endsWith("*") && part.length - 1 < MIN_STEM) return `"${pattern}": a stem needs at least ${MIN_STEM} letters`;
-  }
-  return null;
 }
 
 export interface TermMatcherEntry {
@@ -210,23 +193,66 @@ interface Phrase {
   value: number;
 }
 
-const NONE: readonly number[] = Object.freeze([]);
-const CACHE_LIMIT = 50_000;
+/**
+ * Below this code, a character is folded on its own exactly as `fold()` folds it inside a word
+ * (Latin letters have no context-dependent lower case); a word with a character at or above it
+ * (Greek final sigma, combining marks, other scripts) is folded whole with `fold()`.
+ */
+const FAST = 0x250;
+/** Dense children for a–z and 0–9 (the folded alphabet of nearly every word), a map for the rest. */
+const DENSE = 36;
+const denseSlot = (unit: number): number => (unit >= 97 && unit <= 122 ? unit - 97 : unit >= 48 && unit <= 57 ? unit - 22 : -1);
+const NOT_WORD = -2;
+const OTHER_FOLD = -1;
+/**
+ * For each character below FAST: the dense slot of its folded form when that is one letter a–z or
+ * digit; OTHER_FOLD when it folds to something else (then FAST_FOLD has the code units); NOT_WORD.
+ */
+const FAST_SLOT = new Int8Array(FAST).fill(NOT_WORD);
+const FAST_FOLD: (readonly number[] | undefined)[] = [];
+for (let code = 0; code < FAST; code++) {
+  if (!isWordChar(code)) continue;
+  const folded = fold(String.fromCharCode(code));
+  const slot = folded.length === 1 ? denseSlot(folded.charCodeAt(0)) : -1;
+  FAST_SLOT[code] = slot >= 0 ? slot : OTHER_FOLD;
+  if (slot < 0) FAST_FOLD[code] = Array.from({ length: folded.length }, (_, index) => folded.charCodeAt(index));
+}
 
 /**
  * The engine behind the topic tagger and the urgency words: compiles patterns (syntax above)
- * once into hash maps. Throws on a pattern `checkTopicPattern` rejects.
+ * once into a trie of folded words, each node knowing the terms that end there exactly and the
+ * stems it completes. A text is read once, character by character, folding each through a table
+ * and walking the trie: no string per word, no per-word cache; a word that leaves the trie stops
+ * costing anything but the scan to its end. Throws on a pattern `checkTopicPattern` rejects.
  */
 export function createTermMatcher(entries: readonly TermMatcherEntry[]): TermMatcher {
   const values = [...new Set(entries.map((entry) => entry.value))].sort();
   const valueIndex = new Map(values.map((value, index) => [value, index]));
   const termIndex = new Map<string, number>();
   const singleValues: number[][] = [];
-  const exact = new Map<string, number[]>();
-  const prefix = new Map<string, number[]>();
-  const phrasesByFirst = new Map<number, Phrase[]>();
-  let minStem = Number.POSITIVE_INFINITY;
-  let maxStem = 0;
+  const phrasesByFirst: (Phrase[] | undefined)[] = [];
+
+  // The trie, built with maps, then packed.
+  const building: Map<number, number>[] = [new Map()];
+  const exactAt: number[][] = [[]];
+  const stemAt: number[][] = [[]];
+  const nodeFor = (key: string): number => {
+    let node = 0;
+    for (let index = 0; index < key.length; index++) {
+      const unit = key.charCodeAt(index);
+      const children = building[node] as Map<number, number>;
+      let child = children.get(unit);
+      if (child === undefined) {
+        child = building.length;
+        children.set(unit, child);
+        building.push(new Map());
+        exactAt.push([]);
+        stemAt.push([]);
+      }
+      node = child;
+    }
+    return node;
+  };
 
   const term = (word: string): number => {
     let id = termIndex.get(word);
@@ -235,15 +261,8 @@ export function createTermMatcher(entries: readonly TermMatcherEntry[]): TermMat
     termIndex.set(word, id);
     singleValues.push([]);
     const stem = word.endsWith("*");
-    const key = stem ? word.slice(0, -1) : word;
-    const map = stem ? prefix : exact;
-    const list = map.get(key);
-    if (list) list.push(id);
-    else map.set(key, [id]);
-    if (stem) {
-      minStem = Math.min(minStem, key.length);
-      maxStem = Math.max(maxStem, key.length);
-    }
+    const node = nodeFor(stem ? word.slice(0, -1) : word);
+    (stem ? stemAt : exactAt)[node]?.push(id);
     return id;
   };
 
@@ -252,80 +271,143 @@ export function createTermMatcher(entries: readonly TermMatcherEntry[]): TermMat
     for (const pattern of entry.patterns) {
       const problem = checkTopicPattern(pattern);
       if (problem !== null) throw new Error(`topic "${entry.value}": ${problem}`);
-      const terms = patternWords(pattern).map(term);
+      const terms = topicPatternWords(pattern).map(term);
       const first = terms[0] ?? 0;
       if (terms.length === 1) {
         const list = singleValues[first] ?? [];
         if (!list.includes(value)) list.push(value);
       } else {
-        const list = phrasesByFirst.get(first);
+        const list = phrasesByFirst[first];
         if (list) list.push({ terms, value });
-        else phrasesByFirst.set(first, [{ terms, value }]);
+        else phrasesByFirst[first] = [{ terms, value }];
       }
     }
   }
   // Longest phrases first, so that the words they cover are the most.
-  for (const list of phrasesByFirst.values()) list.sort((a, b) => b.terms.length - a.terms.length);
+  for (const list of phrasesByFirst) list?.sort((a, b) => b.terms.length - a.terms.length);
 
-  // Keyed by the word as written: folding ("Dostawę" → "dostawe") happens once per spelling.
-  const cache = new Map<string, readonly number[]>();
-  const termsOf = (raw: string): readonly number[] => {
-    const cached = cache.get(raw);
-    if (cached !== undefined) return cached;
-    const word = fold(raw);
-    let found: number[] | undefined = exact.get(word);
-    if (found) found = found.slice();
-    const longest = Math.min(word.length, maxStem);
-    for (let length = minStem; length <= longest; length++) {
-      const hits = prefix.get(word.slice(0, length));
-      if (hits) found = found ? found.concat(hits) : hits.slice();
+  const nodes = building.length;
+  const dense = new Int32Array(nodes * DENSE).fill(-1);
+  const sparse = new Map<number, number>();
+  building.forEach((children, node) => {
+    for (const [unit, child] of children) {
+      const slot = denseSlot(unit);
+      if (slot >= 0) dense[node * DENSE + slot] = child;
+      else sparse.set(node * 0x10000 + unit, child);
     }
-    const result = found ?? NONE;
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(raw, result);
-    return result;
+  });
+  const exact = exactAt.map((ids) => (ids.length > 0 ? ids : undefined));
+  const stems = stemAt.map((ids) => (ids.length > 0 ? ids : undefined));
+  const hasSparse = sparse.size > 0;
+  const step = (node: number, unit: number): number => {
+    const slot = denseSlot(unit);
+    if (slot >= 0) return dense[node * DENSE + slot] ?? -1;
+    return hasSparse ? (sparse.get(node * 0x10000 + unit) ?? -1) : -1;
   };
 
-  const hasPhrases = phrasesByFirst.size > 0;
+  // Per text, reused: the term ids of each word, flat, and where each word's ids start.
+  let ids = new Int32Array(64);
+  let idCount = 0;
+  let wordStarts = new Int32Array(256);
+  const pushIds = (list: readonly number[] | undefined): void => {
+    if (list === undefined) return;
+    if (idCount + list.length > ids.length) {
+      const grown = new Int32Array(Math.max(ids.length * 2, idCount + list.length));
+      grown.set(ids);
+      ids = grown;
+    }
+    for (const id of list) ids[idCount++] = id;
+  };
+  /** Walks the trie along a folded word (the slow path), collecting its terms. */
+  const walk = (folded: string): void => {
+    let node = 0;
+    for (let index = 0; index < folded.length && node >= 0; index++) {
+      node = step(node, folded.charCodeAt(index));
+      if (node >= 0) pushIds(stems[node]);
+    }
+    if (node >= 0) pushIds(exact[node]);
+  };
+  const wordHas = (word: number, id: number): boolean => {
+    const end = wordStarts[word + 1] ?? 0;
+    for (let at = wordStarts[word] ?? 0; at < end; at++) if (ids[at] === id) return true;
+    return false;
+  };
+
+  const hit = new Uint8Array(values.length);
   return {
     match(text: string): string[] {
-      const tokens: (readonly number[])[] = [];
-      let any = false;
+      idCount = 0;
+      let words = 0;
       const n = text.length;
       for (let i = 0; i < n; ) {
-        if (!isWordChar(text.charCodeAt(i))) {
+        let code = text.charCodeAt(i);
+        if (code < FAST ? FAST_SLOT[code] === NOT_WORD : !isWordChar(code)) {
           i++;
           continue;
         }
+        if (words + 2 > wordStarts.length) {
+          const grown = new Int32Array(wordStarts.length * 2);
+          grown.set(wordStarts);
+          wordStarts = grown;
+        }
+        wordStarts[words] = idCount;
         const start = i;
-        while (i < n && isWordChar(text.charCodeAt(i))) i++;
-        const ids = termsOf(text.slice(start, i));
-        if (ids.length > 0) any = true;
-        tokens.push(ids);
+        let node = 0;
+        let slow = false;
+        for (; i < n; i++) {
+          code = text.charCodeAt(i);
+          if (code >= FAST) {
+            if (!isWordChar(code)) break;
+            slow = true;
+            continue;
+          }
+          const slot = FAST_SLOT[code] ?? NOT_WORD;
+          if (slot === NOT_WORD) break;
+          if (node < 0 || slow) continue;
+          if (slot >= 0) {
+            node = dense[node * DENSE + slot] ?? -1;
+            if (node >= 0 && stems[node] !== undefined) pushIds(stems[node]);
+            continue;
+          }
+          for (const unit of FAST_FOLD[code] ?? []) {
+            node = step(node, unit);
+            if (node < 0) break;
+            pushIds(stems[node]);
+          }
+        }
+        if (slow) {
+          idCount = wordStarts[words] ?? 0;
+          walk(fold(text.slice(start, i)));
+        } else if (node >= 0) pushIds(exact[node]);
+        words++;
       }
-      if (!any) return [];
-      const hit = new Uint8Array(values.length);
+      wordStarts[words] = idCount;
+      if (idCount === 0) return [];
+
+      hit.fill(0);
       // Phrases first: they mark the words they cover, which then do not count on their own.
       let covered: Uint8Array | null = null;
-      if (hasPhrases) {
-        for (let i = 0; i < tokens.length; i++) {
-          for (const id of tokens[i] ?? NONE) {
-            const phrases = phrasesByFirst.get(id);
-            if (!phrases) continue;
-            for (const phrase of phrases) {
-              let ok = true;
-              for (let k = 1; k < phrase.terms.length && ok; k++) ok = (tokens[i + k] ?? NONE).includes(phrase.terms[k] ?? -1);
-              if (!ok) continue;
-              hit[phrase.value] = 1;
-              covered ??= new Uint8Array(tokens.length);
-              covered.fill(1, i, i + phrase.terms.length);
-            }
+      for (let word = 0; word < words; word++) {
+        const end = wordStarts[word + 1] ?? 0;
+        for (let at = wordStarts[word] ?? 0; at < end; at++) {
+          const phrases = phrasesByFirst[ids[at] ?? 0];
+          if (!phrases) continue;
+          for (const phrase of phrases) {
+            const length = phrase.terms.length;
+            if (word + length > words) continue;
+            let ok = true;
+            for (let k = 1; k < length && ok; k++) ok = wordHas(word + k, phrase.terms[k] ?? -1);
+            if (!ok) continue;
+            hit[phrase.value] = 1;
+            covered ??= new Uint8Array(words);
+            covered.fill(1, word, word + length);
           }
         }
       }
-      for (let i = 0; i < tokens.length; i++) {
-        if (covered?.[i]) continue;
-        for (const id of tokens[i] ?? NONE) for (const value of singleValues[id] ?? NONE) hit[value] = 1;
+      for (let word = 0; word < words; word++) {
+        if (covered?.[word]) continue;
+        const end = wordStarts[word + 1] ?? 0;
+        for (let at = wordStarts[word] ?? 0; at < end; at++) for (const value of singleValues[ids[at] ?? 0] ?? []) hit[value] = 1;
       }
       const out: string[] = [];
       for (let v = 0; v < values.length; v++) if (hit[v]) out.push(values[v] ?? "");
@@ -343,11 +425,6 @@ export interface TopicTagger {
 export function createTopicTagger(taxonomy: TopicTaxonomy = DEFAULT_TOPIC_TAXONOMY): TopicTagger {
   const matcher = createTermMatcher(taxonomy.map((topic) => ({ value: topic.id, patterns: [...topic.pl, ...topic.en] })));
   return { tag: (text) => matcher.match(text) };
-}
-
-/** config/topics.yaml as parsed (see topicsFileSchema in topics.schema.ts). */
-export interface TopicsFile {
-  topics: readonly { id: string; replace?: boolean | undefined; pl?: readonly string[] | undefined; en?: readonly string[] | undefined }[];
 }
 
 /**

@@ -92,3 +92,11 @@ export {
   type TeamSlice,
   type TeamsFile,
 } from "./config.ts";
+export {
+  checkTopicPattern,
+  topicPatternWords,
+  topicOverrideSchema,
+  topicsFileSchema,
+  type TopicsFile,
+  type TopicsFileInput,
+} from "./topics-file.ts";

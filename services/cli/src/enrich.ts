@@ -2,7 +2,8 @@ import { createInterface } from "node:readline";
 import { z } from "zod";
 import type { Logger } from "@odzew/core";
 import { loadBrandsFile, loadYamlFile } from "@odzew/config";
-import { createEnrichment, readSentimentModelFile, taxonomyFrom, topicsFileSchema } from "@odzew/nlp";
+import { createEnrichment, readSentimentModelFile, taxonomyFrom } from "@odzew/nlp";
+import { topicsFileSchema } from "@odzew/schema";
 
 /** One input line of `odzew enrich`: at least `text`; anything else is passed through. */
 const inputSchema = z.looseObject({

@@ -1,8 +1,8 @@
 import { loadBrandsFile, loadYamlFile } from "@odzew/config";
 import { ShutdownManager, createLogger, startHealthServer } from "@odzew/core";
 import { createKafka, createProducer, kafkaConnectionFromEnv } from "@odzew/kafka";
-import { createEnrichment, readSentimentModelFile, taxonomyFrom, topicsFileSchema } from "@odzew/nlp";
-import { topicNames } from "@odzew/schema";
+import { createEnrichment, readSentimentModelFile, taxonomyFrom } from "@odzew/nlp";
+import { topicNames, topicsFileSchema } from "@odzew/schema";
 import { createEnricher } from "./enrich.ts";
 import { env } from "./env.ts";
 
