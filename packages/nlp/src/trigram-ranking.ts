@@ -75,8 +75,8 @@ export interface TrigramRanker {
   rank(text: string): Ranking;
 }
 
-/** Trigrams of one text, counted: distinct small keys in a table, the others in a map. */
-const MAX_TRIGRAMS = MAX_LENGTH + 2;
+/** Trigrams of one text at the most: lower case may lengthen it ("İ" → "i̇"), by one unit a character. */
+const MAX_TRIGRAMS = 2 * MAX_LENGTH + 2;
 
 /** Below this, every character's lower case is one code unit of its own, except İ. */
 const LATIN = 0x250;
@@ -126,16 +126,15 @@ export function createTrigramRanker(only: readonly string[]): TrigramRanker {
   /** Scripts each code unit belongs to, as bits in the order of `scripts` (-1: not known yet). */
   const scriptBits = new Int32Array(0x10000).fill(-1);
   const bitsOf = (code: number): number => {
-    let bits = scriptBits[code] ?? -1;
-    if (bits < 0) {
-      bits = 0;
-      const char = String.fromCharCode(code);
-      scripts.forEach(([, expression], index) => {
-        const single = new RegExp(expression.source);
-        if ((single.exec(char)?.[0] ?? "") === char) bits = (bits < 0 ? 0 : bits) | (1 << index);
-      });
-      scriptBits[code] = bits;
+    const known = scriptBits[code] ?? -1;
+    if (known >= 0) return known;
+    let bits = 0;
+    const char = String.fromCharCode(code);
+    for (let index = 0; index < scripts.length; index++) {
+      const single = new RegExp(scripts[index]?.[1].source ?? "$^");
+      if ((single.exec(char)?.[0] ?? "") === char) bits |= 1 << index;
     }
+    scriptBits[code] = bits;
     return bits;
   };
   const counts = new Int32Array(scripts.length);
