@@ -5,5 +5,6 @@ export {
   loadBrandsFile,
   loadSourcesFile,
   loadTeamsFile,
+  loadAlertsFile,
   type ConfigProblem,
 } from "./load.ts";

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import type { z } from "zod";
 import { OdzewError } from "@odzew/core";
-import { brandsFileSchema, sourcesFileSchema, teamsFileSchema } from "@odzew/schema";
+import { alertsFileSchema, brandsFileSchema, sourcesFileSchema, teamsFileSchema } from "@odzew/schema";
 
 /** One problem in a config file: where (file, path, line) and what to do about it. */
 export interface ConfigProblem {
@@ -96,3 +96,4 @@ function lineOf(
 export const loadBrandsFile = (file: string) => loadYamlFile(file, brandsFileSchema);
 export const loadSourcesFile = (file: string) => loadYamlFile(file, sourcesFileSchema);
 export const loadTeamsFile = (file: string) => loadYamlFile(file, teamsFileSchema);
+export const loadAlertsFile = (file: string) => loadYamlFile(file, alertsFileSchema);

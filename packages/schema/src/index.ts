@@ -100,3 +100,13 @@ export {
   type TopicsFile,
   type TopicsFileInput,
 } from "./topics-file.ts";
+export {
+  alertsFileSchema,
+  alertSchema,
+  alertMentionSchema,
+  webhookSchema,
+  durationMs,
+  ALERT_SCHEMA_VERSION,
+  type AlertsFile,
+  type Alert,
+} from "./alerts.ts";

@@ -13,6 +13,8 @@ export interface TopicNames {
   workflowEvents: string;
   /** Authors whose mentions were erased (compacted, key = author pseudonym). */
   erasures: string;
+  /** Crisis alerts (compacted, key = alert key). */
+  alerts: string;
 }
 
 export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
@@ -24,6 +26,7 @@ export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
     mentionsDlq: `${prefix}.mentions.dlq`,
     workflowEvents: `${prefix}.workflow.events`,
     erasures: `${prefix}.erasures`,
+    alerts: `${prefix}.alerts`,
   };
 }
 
@@ -49,5 +52,6 @@ export function topicSpecs(prefix: string = DEFAULT_TOPIC_PREFIX, partitions = 3
     { name: names.mentionsDlq, partitions: 1, config: { "retention.ms": String(30 * 24 * 3600 * 1000) } },
     { name: names.workflowEvents, partitions, config: forever },
     { name: names.erasures, partitions: 1, config: { ...forever, "cleanup.policy": "compact" } },
+    { name: names.alerts, partitions: 1, config: { ...forever, "cleanup.policy": "compact" } },
   ];
 }

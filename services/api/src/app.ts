@@ -6,6 +6,7 @@ import { type z } from "zod";
 import { OdzewError, describeError, type Logger } from "@odzew/core";
 import {
   WORKFLOW_SCHEMA_VERSION,
+  type Alert,
   type SourceConfig,
   type SourceCursor,
   type TeamAction,
@@ -21,6 +22,7 @@ import { openApiDocument, type RouteDoc } from "./openapi.ts";
 import {
   ACTIONS,
   actionBodySchema,
+  alertsQuerySchema,
   breakdownQuerySchema,
   exportQuerySchema,
   filtersOf,
@@ -68,7 +70,7 @@ export interface ApiOptions {
   /** Prometheus text of this process, served at /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Alerts the alerter raised, for teams with the `alerts` action. */
-  alerts?: () => unknown[];
+  alerts?: () => Alert[];
   now?: () => Date;
 }
 
@@ -365,11 +367,19 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
           },
         );
 
-        route({ method: "GET", path: "/alerts", summary: "Crisis alerts: negative spikes, high-reach mentions, source health", action: "alerts" }, async (request) => {
-          const brands = request.team.slice.brands;
-          const all = (options.alerts?.() ?? []) as { brand?: string }[];
-          return { alerts: all.filter((alert) => !brands?.length || !alert.brand || brands.includes(alert.brand)) };
-        });
+        route(
+          { method: "GET", path: "/alerts", summary: "Crisis alerts: negative spikes, high-reach mentions, source health; open first, newest first", action: "alerts", query: alertsQuerySchema },
+          async (request, query) => {
+            const brands = request.team.slice.brands;
+            const sources = request.team.slice.sources;
+            const visible = (options.alerts?.() ?? [])
+              .filter((alert) => !brands?.length || !alert.brand || brands.includes(alert.brand))
+              .filter((alert) => !sources?.length || !alert.source || sources.includes(alert.source))
+              .filter((alert) => !query.status || alert.status === query.status)
+              .sort((a, b) => (a.status === b.status ? b.updatedAt.localeCompare(a.updatedAt) : a.status === "open" ? -1 : 1));
+            return { alerts: visible.slice(0, query.size) };
+          },
+        );
       });
     },
     { prefix: "/api/v1", logLevel: "warn" },

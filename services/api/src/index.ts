@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { loadSourcesFile } from "@odzew/config";
 import { ShutdownManager, createLogger } from "@odzew/core";
 import { createKafka, createProducer, createTopicTable, kafkaConnectionFromEnv, publish } from "@odzew/kafka";
-import { sourceCursorSchema, topicNames } from "@odzew/schema";
+import { alertSchema, sourceCursorSchema, topicNames } from "@odzew/schema";
 import { MentionStore, TeamSearch, connectEngine } from "@odzew/search";
 import { buildApi } from "./app.ts";
 import { TeamRegistry } from "./auth.ts";
@@ -34,6 +34,10 @@ await shutdown.boot(async () => {
   await cursors.start();
   shutdown.register({ name: "cursors", stop: () => cursors.stop() });
   const topics = topicNames(env.ODZEW_TOPIC_PREFIX);
+  // Crisis alerts as the alerter records them, for teams with the `alerts` action.
+  const alerts = createTopicTable({ kafka, topic: topics.alerts, schema: alertSchema, logger });
+  await alerts.start();
+  shutdown.register({ name: "alerts", stop: () => alerts.stop() });
   const producer = createProducer(kafka);
   await producer.connect();
   shutdown.register({ name: "producer", stop: () => producer.disconnect() });
@@ -51,6 +55,7 @@ await shutdown.boot(async () => {
     logger,
     ready: () => shutdown.ready(),
     sources,
+    alerts: () => alerts.entries().map(([, alert]) => alert),
     publishWorkflow: (event) => publish(producer, topics.workflowEvents, [{ key: event.mentionId, value: event }]),
   });
   shutdown.register({ name: "http", stop: () => app.close() });

@@ -132,3 +132,8 @@ export function filtersOf(query: {
     to: query.to,
   };
 }
+
+export const alertsQuerySchema = z.strictObject({
+  status: z.enum(["open", "resolved"]).optional(),
+  size: z.coerce.number().int().min(1).max(500).default(100),
+});

@@ -164,6 +164,18 @@ describe("team slices through the API, on the real engine", () => {
     expect(first.body.items.every((item: { sentiment: { label: string }; stratum: { sentiment: string } }) => item.sentiment.label === item.stratum.sentiment)).toBe(true);
   });
 
+  it("shows PR the alerts of its brands, open first, and no other brand's", async () => {
+    const { status, body } = await api.get("/alerts", "pr");
+    expect(status).toBe(200);
+    expect(body.alerts.map((alert: { key: string }) => alert.key)).toEqual([
+      "spike:konkurent:opineo-sklep:negative",
+      "source-health:opineo-sklep",
+      "spike:zuraw:opineo-sklep:negative",
+    ]);
+    expect((await api.get("/alerts?status=open", "pr")).body.alerts).toHaveLength(2);
+    expect((await api.get("/alerts", "cx")).status).toBe(403);
+  });
+
   it("refuses actions a team was not given: 403, with the fix", async () => {
     const response = await api.post(`/mentions/${slice[0]!.id}/actions`, "cx", { action: "claim", actor: "ola" });
     expect(response.status).toBe(403);

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { publish } from "@odzew/kafka";
-import { teamSchema, type EnrichedMention, type TeamConfig } from "@odzew/schema";
+import { teamSchema, type Alert, type EnrichedMention, type TeamConfig } from "@odzew/schema";
 import { TeamSearch, type MentionStore } from "@odzew/search";
 import { createTestPipeline, createTestStore, sampleEnrichedMention, testLogger, type TestPipeline } from "@odzew/testing";
 import { buildApi } from "./app.ts";
@@ -110,6 +110,28 @@ export function canaries(now: Date) {
   };
 }
 
+const alert = (key: string, brand: string | undefined, status: "open" | "resolved", updatedAt: string): Alert => ({
+  schemaVersion: 1,
+  key,
+  kind: key.startsWith("source-health") ? "source-health" : "spike",
+  status,
+  ...(brand ? { brand } : {}),
+  source: "opineo-sklep",
+  message: key,
+  openedAt: "2026-11-27T10:00:00.000Z",
+  updatedAt,
+  mentions: [],
+  delivered: true,
+});
+
+/** What the alerter recorded: alerts of three brands and one of a collector. */
+export const ALERTS: Alert[] = [
+  alert("spike:zuraw:opineo-sklep:negative", "zuraw", "resolved", "2026-11-27T12:00:00.000Z"),
+  alert("spike:konkurent:opineo-sklep:negative", "konkurent", "open", "2026-11-27T11:00:00.000Z"),
+  alert("spike:obca:opineo-sklep:negative", "obca", "open", "2026-11-27T13:00:00.000Z"),
+  alert("source-health:opineo-sklep", undefined, "open", "2026-11-27T10:30:00.000Z"),
+];
+
 export interface ApiFixture {
   pipeline: TestPipeline;
   store: MentionStore;
@@ -138,7 +160,7 @@ export async function startApiFixture(name: string, mentions: EnrichedMention[])
     keys: () => keys,
     logger: testLogger("api"),
     publishWorkflow: (event) => publish(pipeline.producer, pipeline.topics.workflowEvents, [{ key: event.mentionId, value: event }]),
-    alerts: () => [],
+    alerts: () => ALERTS,
   });
   const base = await app.listen({ host: "127.0.0.1", port: 0 });
   return {

@@ -160,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
         childEnv.ODZEW_SOURCES_FILE = "config/demo/sources.yaml";
         childEnv.ODZEW_TEAMS_FILE = "config/demo/teams.yaml";
         childEnv.ODZEW_BRANDS_FILE = "config/demo/brands.yaml";
+        childEnv.ODZEW_ALERTS_FILE = "config/demo/alerts.yaml";
         // A fixed key only for the demo; a real deployment sets its own secret.
         childEnv.ODZEW_AUTHOR_KEY ??= "odzew-demo-author-key-not-for-production";
         demo = demoKeys(".stack/demo-keys.env", process.env);

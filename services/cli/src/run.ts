@@ -6,7 +6,7 @@ import { OdzewError, backoffMs, sleep, type Logger } from "@odzew/core";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-export const PIPELINE = ["indexer", "enricher", "collector", "scheduler", "api"] as const;
+export const PIPELINE = ["indexer", "enricher", "collector", "scheduler", "alerter", "api"] as const;
 /** Services `odzew run` knows; the demo site runs only when asked for (or with --demo). */
 export const SERVICES = ["demo-site", ...PIPELINE] as const;
 
