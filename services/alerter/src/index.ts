@@ -59,7 +59,10 @@ await shutdown.boot(async () => {
     if (running) return; // a slow look is not stacked on another
     running = alerter
       .runOnce()
-      .then((report) => logger.info({ opened: report.opened.length, resolved: report.resolved.length, watched: report.verdicts.size }, "looked"))
+      .then((report) => {
+        const level = report.opened.length + report.resolved.length > 0 ? "info" : "debug";
+        logger[level]({ opened: report.opened.length, resolved: report.resolved.length, watched: report.verdicts.size }, "looked");
+      })
       .catch((error: unknown) => logger.error(`look failed; next one on schedule: ${describeError(error)}`))
       .finally(() => (running = undefined));
   };
