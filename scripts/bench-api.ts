@@ -129,6 +129,8 @@ export async function benchApi(count: number, fresh: boolean) {
     await measure("team search, pseudonymous view (CX)", "cx", (index) => `/mentions?q=${encodeURIComponent(words[index % words.length]!)}&size=20`);
     await measure("team search, filters only (topic, rating)", "pr", () => `/mentions?topic=delivery&rating_max=2&size=20`);
     await measure("counts over time (365 days by day, × sentiment)", "pr", (index) => `/stats/timeline?interval=day&split=sentiment&from=${yearAgo}${index % 2 ? "&brand=zuraw" : ""}`);
+    // Every request a different range: nothing can come from the engine's request cache.
+    await measure("  … uncached (a new range each request)", "pr", (index) => `/stats/timeline?interval=day&split=sentiment&from=${yearAgo}&to=${new Date(Date.now() - index * 61_000).toISOString()}`);
     await measure("counts over time (30 days by hour)", "pr", () => `/stats/timeline?interval=hour&from=${new Date(Date.now() - 30 * DAY).toISOString()}`);
     await measure("top topics", "cx", () => `/stats/topics?size=10`);
     await measure("share of voice", "pr", () => `/stats/share-of-voice`);
