@@ -10,17 +10,11 @@ import { mentionId, teamSchema, type EnrichedMention } from "@odzew/schema";
 import { MentionStore, TeamSearch, connectEngine, toDocument } from "@odzew/search";
 import { stackEnv } from "@odzew/testing";
 import { buildApi } from "../services/api/src/app.ts";
+import { PHRASES as BASE_PHRASES } from "./bench-data.ts";
 import { TeamKeys } from "../services/api/src/auth.ts";
 
 const PHRASES = [
-  "Przesyłka dotarła następnego dnia, książki dobrze zapakowane.",
-  "Na dostawę czekałem dwa tygodnie, a obsługa nie odpisywała na maile.",
-  "Świetne ceny i duży wybór, ale strona działa wolno na telefonie.",
-  "Reklamację rozpatrzono w trzy dni, pieniądze wróciły na konto.",
-  "The parcel arrived late and the box was damaged.",
-  "Kurier zostawił paczkę pod drzwiami bez dzwonienia.",
-  "Polecam, bardzo miła obsługa na czacie i szybki zwrot.",
-  "Płatność BLIK nie przeszła, a pieniądze zeszły z konta.",
+  ...BASE_PHRASES,
   "Aplikacja zawiesza się przy logowaniu, po aktualizacji jeszcze gorzej.",
   "Produkt zgodny z opisem, jakość bardzo dobra jak na tę cenę.",
 ];

@@ -13,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import { detectLanguage } from "@odzew/nlp";
 import { publish } from "@odzew/kafka";
 import { TeamSearch } from "@odzew/search";
+import { PHRASES } from "./bench-data.ts";
 import { teamSchema, type RawMention, type TeamConfig } from "@odzew/schema";
 import {
   createTestPipeline,
@@ -23,16 +24,7 @@ import {
   waitFor,
 } from "@odzew/testing";
 
-const PHRASES = [
-  "Przesyłka dotarła następnego dnia, książki dobrze zapakowane.",
-  "Na dostawę czekałem dwa tygodnie, a obsługa nie odpisywała na maile.",
-  "Świetne ceny i duży wybór, ale strona działa wolno na telefonie.",
-  "Reklamację rozpatrzono w trzy dni, pieniądze wróciły na konto.",
-  "The parcel arrived late and the box was damaged.",
-  "Kurier zostawił paczkę pod drzwiami bez dzwonienia.",
-  "Polecam, bardzo miła obsługa na czacie i szybki zwrot.",
-  "Płatność BLIK nie przeszła, a pieniądze zeszły z konta.",
-];
+
 
 function mentions(count: number): RawMention[] {
   return Array.from({ length: count }, (_, index) =>

@@ -107,18 +107,10 @@ export const actionBodySchema = z
   })
   .refine((body) => body.action !== "note" || body.note !== undefined, { message: "a note action needs `note`", path: ["note"] });
 
-export function filtersOf(query: {
-  q?: string | undefined;
-  brand?: string[] | undefined;
-  source?: string[] | undefined;
-  sentiment?: string[] | undefined;
-  topic?: string[] | undefined;
-  lang?: string[] | undefined;
-  rating_min?: number | undefined;
-  rating_max?: number | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-}): TeamFilters {
+/** The filters alone, for their type. */
+export const filtersSchema = z.object(filterShape);
+
+export function filtersOf(query: z.infer<typeof filtersSchema>): TeamFilters {
   return {
     q: query.q?.trim() || undefined,
     brand: query.brand,
