@@ -139,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
         sources: values.demo ? `${dir}/sources.yaml` : env.ODZEW_SOURCES_FILE,
         teams: values.demo ? `${dir}/teams.yaml` : env.ODZEW_TEAMS_FILE,
         brands: values.demo ? `${dir}/brands.yaml` : env.ODZEW_BRANDS_FILE,
+        alerts: values.demo ? `${dir}/alerts.yaml` : (process.env.ODZEW_ALERTS_FILE ?? "config/alerts.yaml"),
       });
       for (const line of report) process.stdout.write(`${line}\n`);
       if (error) throw error;

@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
-import { ConfigError, loadBrandsFile, loadSourcesFile, loadTeamsFile } from "@odzew/config";
+import { ConfigError, loadAlertsFile, loadBrandsFile, loadSourcesFile, loadTeamsFile } from "@odzew/config";
 
 export interface ConfigFiles {
   sources: string;
   teams: string;
   brands: string;
+  alerts: string;
 }
 
 /**
@@ -27,7 +28,12 @@ export async function validateConfig(files: ConfigFiles): Promise<{ report: stri
   if (existsSync(files.brands)) {
     await check(files.brands, loadBrandsFile, (value: { brands: unknown[] }) => `${value.brands.length} brands`);
   } else {
-    report.push(`${files.brands}: not present (brand tagging needs it once enrichment uses it)`);
+    report.push(`${files.brands}: not present (the enricher needs it)`);
+  }
+  if (existsSync(files.alerts)) {
+    await check(files.alerts, loadAlertsFile, (value: { webhooks: unknown[] }) => `${value.webhooks.length} webhooks`);
+  } else {
+    report.push(`${files.alerts}: not present (the alerter uses its defaults and no webhooks)`);
   }
   return problems.length > 0 ? { report, error: new ConfigError(problems) } : { report };
 }
