@@ -3,3 +3,16 @@ export { createLogger, truncate, REDACTED_PATHS, type Logger, type CreateLoggerO
 export { parseEnv, envFields, kafkaEnvShape, searchEnvShape } from "./env.ts";
 export { ShutdownManager, startHealthServer, type Component } from "./lifecycle.ts";
 export { sleep, backoffMs } from "./time.ts";
+export {
+  metricsRegistry,
+  metricsText,
+  counter,
+  gauge,
+  histogram,
+  METRIC_PREFIX,
+  METRICS_CONTENT_TYPE,
+  type MetricOptions,
+  type Counter,
+  type Gauge,
+  type Histogram,
+} from "./metrics.ts";

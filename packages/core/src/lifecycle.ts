@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { Logger } from "pino";
 import { OdzewError, describeError } from "./errors.ts";
+import { METRICS_CONTENT_TYPE, metricsText } from "./metrics.ts";
 
 /** Something a service runs: started once, stopped gracefully, asked whether it is ready. */
 export interface Component {
@@ -84,7 +85,8 @@ export class ShutdownManager {
 
 /**
  * A tiny HTTP health endpoint for workers without an HTTP API of their own:
- * `/healthz` is liveness, `/readyz` answers 200 only while the worker is ready.
+ * `/healthz` is liveness, `/readyz` answers 200 only while the worker is ready, `/metrics` is
+ * the process's metrics registry in the Prometheus text format.
  */
 export async function startHealthServer(options: {
   port: number;
@@ -99,6 +101,14 @@ export async function startHealthServer(options: {
     } else if (path === "/readyz") {
       const ready = options.ready();
       res.writeHead(ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ ready }));
+    } else if (path === "/metrics" && (req.method === "GET" || req.method === "HEAD")) {
+      metricsText().then(
+        (text) => res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(req.method === "HEAD" ? undefined : text),
+        (error: unknown) => {
+          options.logger.error({ err: error }, `metrics failed: ${describeError(error)}`);
+          res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end("metrics failed\n");
+        },
+      );
     } else {
       res.writeHead(404).end();
     }

@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
 import type { z } from "zod";
-import { OdzewError, backoffMs, describeError, sleep, truncate, type Logger } from "@odzew/core";
+import { OdzewError, backoffMs, counter, describeError, gauge, histogram, sleep, truncate, type Logger } from "@odzew/core";
 import { DEAD_LETTER_SCHEMA_VERSION, type DeadLetter } from "@odzew/schema";
 import { publish } from "./codec.ts";
 
@@ -59,6 +59,41 @@ export interface BatchWorker {
 }
 
 /**
+ * The workers' metrics, shared by every worker of the process. Labels are the topic, the consumer
+ * group, the partition and the dead-letter reason code: a few known values each.
+ */
+function workerMetrics() {
+  return {
+    processed: counter({
+      name: "worker_messages_processed_total",
+      help: "Messages a worker processed and committed (dead-lettered ones are counted apart).",
+      labelNames: ["topic", "group"],
+    }),
+    deadLettered: counter({
+      name: "worker_messages_dead_lettered_total",
+      help: "Messages a worker sent to the dead-letter topic, by reason code.",
+      labelNames: ["topic", "group", "code"],
+    }),
+    retries: counter({
+      name: "worker_batch_retries_total",
+      help: "Batches a worker retried after a passing failure (engine or broker unavailable), by error code.",
+      labelNames: ["topic", "group", "code"],
+    }),
+    duration: histogram({
+      name: "worker_batch_duration_seconds",
+      help: "Time to process one batch handed to the handler (up to the chunk size), from decoding to the committed offset.",
+      labelNames: ["topic", "group"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    }),
+    lag: gauge({
+      name: "kafka_consumer_lag",
+      help: "Messages on a partition not yet processed by the group: high watermark minus the next offset to process, as of the last fetch.",
+      labelNames: ["topic", "group", "partition"],
+    }),
+  };
+}
+
+/**
  * The consume → process → commit loop shared by the pipeline's workers. An offset is committed
  * only after the handler's work for every message before it is durable, or the message is on
  * the dead-letter topic with its reason. A message that is not JSON or fails its schema goes
@@ -67,6 +102,23 @@ export interface BatchWorker {
 export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorker {
   const logger = options.logger.child({ topic: options.topic, groupId: options.groupId });
   const chunkSize = options.chunkSize ?? 500;
+  const metrics = workerMetrics();
+  const labels = { topic: options.topic, group: options.groupId };
+  const lagLabels = (partition: number) => ({ ...labels, partition: String(partition) });
+  /** Partitions of this worker with a lag series: dropped when they move to another worker. */
+  const lagPartitions = new Set<number>();
+  const setLag = (partition: number, highWatermark: string, nextOffset: string | bigint) => {
+    const lag = BigInt(highWatermark) - BigInt(nextOffset);
+    metrics.lag.set(lagLabels(partition), Number(lag > 0n ? lag : 0n));
+    lagPartitions.add(partition);
+  };
+  const dropLag = (keep: readonly number[] = []) => {
+    for (const partition of lagPartitions) {
+      if (keep.includes(partition)) continue;
+      metrics.lag.remove(lagLabels(partition));
+      lagPartitions.delete(partition);
+    }
+  };
   const consumer: Consumer = options.kafka.consumer({
     groupId: options.groupId,
     // A dead worker's partitions move to a live one after at most this long.
@@ -81,8 +133,17 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
   let joined = false;
   let stopping = new AbortController();
 
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
     joined = true;
+    dropLag(event.payload.memberAssignment[options.topic] ?? []);
+  });
+  // A fetch of only transaction markers or aborted messages never reaches eachBatch, yet moves
+  // the position past them: the lag is what the batch said it is.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+    if (event.payload.batchSize === 0 && event.payload.topic === options.topic) {
+      metrics.lag.set(lagLabels(event.payload.partition), Math.max(0, Number(event.payload.offsetLag)));
+      lagPartitions.add(event.payload.partition);
+    }
   });
   consumer.on(consumer.events.CRASH, (event) => {
     joined = false;
@@ -114,6 +175,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
       }),
     );
     for (const entry of entries) {
+      metrics.deadLettered.inc({ ...labels, code: entry.code });
       logger.warn(
         { partition: entry.partition, offset: entry.message.offset, code: entry.code },
         `dead-lettered: ${truncate(entry.reason, 300)}`,
@@ -121,8 +183,9 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
     }
   }
 
-  async function processChunk(payload: EachBatchPayload, chunk: KafkaMessage[]): Promise<boolean> {
+  async function processChunk(payload: EachBatchPayload, chunk: KafkaMessage[], lastOfBatch: boolean): Promise<boolean> {
     const { batch } = payload;
+    const endTimer = metrics.duration.startTimer(labels);
     const valid: Consumed<T>[] = [];
     const rawByOffset = new Map<string, KafkaMessage>();
     const invalid: { message: KafkaMessage; partition: number; code: string; reason: string }[] = [];
@@ -151,6 +214,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
         if (!(error instanceof OdzewError && error.retryable)) throw error;
         if (!context.shouldContinue()) return false;
         const wait = backoffMs(attempt, 500, 30_000);
+        metrics.retries.inc({ ...labels, code: error.code });
         logger.warn({ attempt, waitMs: wait, code: error.code }, `retrying chunk: ${describeError(error)}`);
         await sleep(wait, stopping.signal);
         if (!context.shouldContinue()) return false;
@@ -158,7 +222,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
       }
     }
 
-    await deadLetter([
+    const dead = [
       ...invalid,
       ...rejections.map((rejection) => ({
         message: rawByOffset.get(rejection.message.offset) as KafkaMessage,
@@ -166,14 +230,19 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
         code: rejection.code,
         reason: rejection.reason,
       })),
-    ]);
+    ];
+    await deadLetter(dead);
 
     const last = chunk[chunk.length - 1];
     if (last) {
       const next = (BigInt(last.offset) + 1n).toString();
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
       payload.resolveOffset(last.offset);
+      // At the end of the batch, count transaction markers after its last message as consumed too.
+      setLag(batch.partition, batch.highWatermark, lastOfBatch ? BigInt(batch.lastOffset()) + 1n : next);
     }
+    metrics.processed.inc(labels, chunk.length - dead.length);
+    endTimer();
     return true;
   }
 
@@ -196,9 +265,11 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
         partitionsConsumedConcurrently: 1,
         eachBatch: async (payload) => {
           const messages = payload.batch.messages;
+          const first = messages[0];
+          if (first) setLag(payload.batch.partition, payload.batch.highWatermark, first.offset);
           for (let start = 0; start < messages.length; start += chunkSize) {
             if (!running || !payload.isRunning() || payload.isStale()) return;
-            const done = await processChunk(payload, messages.slice(start, start + chunkSize));
+            const done = await processChunk(payload, messages.slice(start, start + chunkSize), start + chunkSize >= messages.length);
             if (!done) return;
             await payload.heartbeat();
           }
@@ -212,6 +283,8 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
       joined = false;
       stopping.abort();
       await consumer.disconnect();
+      // Another worker of the group reports these partitions now.
+      dropLag();
     },
     ready: () => running && joined,
   };

@@ -1,4 +1,4 @@
-import { describeError, type Logger } from "@odzew/core";
+import { counter, describeError, gauge, type Logger } from "@odzew/core";
 import {
   createBatchWorker,
   createTopicTable,
@@ -10,6 +10,7 @@ import {
 } from "@odzew/kafka";
 import {
   collectJobSchema,
+  sourceAlertSchema,
   sourceCursorSchema,
   type CollectJob,
   type SourceConfig,
@@ -36,6 +37,32 @@ export interface CollectorOptions {
 }
 
 /**
+ * What the collector counts, per configured source (a few dozen ids from the sources file, never
+ * a URL). The alert gauge mirrors the health on the cursor: 1 for the source's current alert.
+ */
+function collectorMetrics() {
+  return {
+    collected: counter({
+      name: "collector_mentions_collected_total",
+      help: "New mentions a collector published to the raw topic, per source.",
+      labelNames: ["source"],
+    }),
+    polls: counter({ name: "collector_polls_total", help: "Polls of a source, by outcome (ok, failed).", labelNames: ["source", "outcome"] }),
+    requests: counter({ name: "collector_requests_total", help: "HTTP requests of successful polls, per source.", labelNames: ["source"] }),
+    httpErrors: counter({
+      name: "collector_http_errors_total",
+      help: "Polls of a source that failed with an HTTP error after the client's retries (the cursor's httpErrors).",
+      labelNames: ["source"],
+    }),
+    alert: gauge({
+      name: "collector_source_alert",
+      help: "1 while a source has a health alert with this code (LAYOUT_CHANGED, BLOCKED, FAILING), else 0.",
+      labelNames: ["source", "code"],
+    }),
+  };
+}
+
+/**
  * Takes collect jobs from the shared consumer group, polls the source from where its cursor
  * says the last poll stopped, publishes what is new to the raw mentions topic keyed by mention
  * id, then the new cursor (with the source's health), and only then commits the job. A
@@ -52,6 +79,15 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
     producer: options.producer,
   });
   const abort = new AbortController();
+  const metrics = collectorMetrics();
+
+  function recordHealth(sourceId: string, previous: SourceCursor | undefined, next: SourceCursor) {
+    const httpErrors = next.health.httpErrors - (previous?.health.httpErrors ?? 0);
+    if (httpErrors > 0) metrics.httpErrors.inc({ source: sourceId }, httpErrors);
+    for (const code of sourceAlertSchema.shape.code.options) {
+      metrics.alert.set({ source: sourceId, code }, next.health.alert?.code === code ? 1 : 0);
+    }
+  }
 
   async function saveCursor(cursor: SourceCursor): Promise<void> {
     await publish(options.producer, options.topics.collectCursors, [{ key: cursor.sourceId, value: cursor }]);
@@ -98,6 +134,8 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
         if (abort.signal.aborted) throw error;
         const next = afterFailure(cursor, error, startedAt, new Date());
         await saveCursor(next);
+        metrics.polls.inc({ source: source.id, outcome: "failed" });
+        recordHealth(source.id, cursor, next);
         logHealth(logger, source.id, next, `poll failed: ${describeError(error)}`);
         return [];
       }
@@ -112,6 +150,10 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
         ],
         { groupId: options.groupId, topic: options.topics.collectJobs, partition: message.partition, offset: message.offset },
       );
+      metrics.polls.inc({ source: source.id, outcome: "ok" });
+      metrics.collected.inc({ source: source.id }, result.mentions.length);
+      metrics.requests.inc({ source: source.id }, result.requests);
+      recordHealth(source.id, cursor, next);
       for (const problem of result.problems.slice(0, 10)) logger.warn({ sourceId: source.id, page: problem.page }, problem.reason);
       logHealth(logger, source.id, next, "polled", {
         jobId: job.jobId,
@@ -131,6 +173,16 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
     ...worker,
     async start() {
       await cursors.start();
+      // The alerts as the cursors say, before the first poll: a restart does not hide one.
+      // Every source's series start at zero, so that rates and alerts see them from the start.
+      for (const source of options.sources) {
+        const cursor = cursors.get(source.id) ?? emptyCursor(source.id, new Date());
+        recordHealth(source.id, cursor, cursor);
+        metrics.collected.inc({ source: source.id }, 0);
+        metrics.requests.inc({ source: source.id }, 0);
+        metrics.httpErrors.inc({ source: source.id }, 0);
+        for (const outcome of ["ok", "failed"]) metrics.polls.inc({ source: source.id, outcome }, 0);
+      }
       await worker.start();
     },
     async stop() {

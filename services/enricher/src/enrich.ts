@@ -1,4 +1,4 @@
-import { OdzewError, describeError, type Logger } from "@odzew/core";
+import { OdzewError, counter, describeError, type Logger } from "@odzew/core";
 import { createBatchWorker, publish, type BatchWorker, type Kafka, type Producer, type Rejection } from "@odzew/kafka";
 import { ENRICHMENT_VERSION, type Enricher } from "@odzew/nlp";
 import { rawMentionSchema, type EnrichedMention, type RawMention, type TopicNames } from "@odzew/schema";
@@ -23,6 +23,9 @@ export function enrichMention(raw: RawMention, enricher: Enricher, now = new Dat
   };
 }
 
+/** Languages get their own label value up to this many; the rarer ones after that count as "other". */
+const LANGUAGE_LABELS = 24;
+
 export function createEnricher(options: {
   kafka: Kafka;
   producer: Producer;
@@ -33,6 +36,18 @@ export function createEnricher(options: {
   onCrash?: (error: unknown) => void;
 }): BatchWorker {
   const logger = options.logger.child({ scope: "enricher" });
+  const enrichedTotal = counter({
+    name: "enricher_mentions_total",
+    help: "Mentions enriched and published, by detected language and sentiment label (none: no sentiment).",
+    labelNames: ["lang", "sentiment"],
+  });
+  const languages = new Set<string>();
+  const languageLabel = (lang: string) => {
+    if (languages.has(lang)) return lang;
+    if (languages.size >= LANGUAGE_LABELS || !/^[a-z]{2,3}$/.test(lang)) return "other";
+    languages.add(lang);
+    return lang;
+  };
   return createBatchWorker({
     kafka: options.kafka,
     producer: options.producer,
@@ -62,6 +77,7 @@ export function createEnricher(options: {
           cause: error,
         });
       }
+      for (const { value } of enriched) enrichedTotal.inc({ lang: languageLabel(value.lang), sentiment: value.sentiment?.label ?? "none" });
       logger.debug({ count: enriched.length }, "enriched");
       return rejections;
     },

@@ -1,9 +1,26 @@
-import { ShutdownManager, createLogger, startHealthServer } from "@odzew/core";
+import { ShutdownManager, counter, createLogger, startHealthServer } from "@odzew/core";
 import { createKafka, createProducer, createTopicTable, kafkaConnectionFromEnv } from "@odzew/kafka";
 import { erasureSchema, topicNames } from "@odzew/schema";
 import { MentionStore, connectEngine } from "@odzew/search";
 import { env } from "./env.ts";
 import { createIndexer, createWorkflowApplier } from "./indexer.ts";
+
+/** The mention store, counting what the engine did with each item of the bulk writes. */
+class CountedMentionStore extends MentionStore {
+  private readonly items = counter({
+    name: "indexer_bulk_items_total",
+    help: "Mentions sent to the search engine in bulk writes, by outcome: indexed, retried (refused for now, sent again), rejected (refused for good, dead-lettered).",
+    labelNames: ["outcome"],
+  });
+
+  override async upsert(mentions: Parameters<MentionStore["upsert"]>[0]) {
+    const outcome = await super.upsert(mentions);
+    this.items.inc({ outcome: "indexed" }, outcome.indexed.length);
+    this.items.inc({ outcome: "retried" }, outcome.retryable.length);
+    this.items.inc({ outcome: "rejected" }, outcome.rejected.length);
+    return outcome;
+  }
+}
 
 const logger = createLogger({ service: "indexer", level: env.LOG_LEVEL });
 const shutdown = new ShutdownManager(logger);
@@ -13,7 +30,7 @@ await shutdown.boot(async () => {
   const engine = await connectEngine({ url: env.SEARCH_URL, username: env.SEARCH_USERNAME, password: env.SEARCH_PASSWORD });
   shutdown.register({ name: "search", stop: () => engine.close() });
   logger.info({ engine: engine.info }, "search engine connected");
-  const store = new MentionStore(engine, env.ODZEW_INDEX_PREFIX, logger);
+  const store = new CountedMentionStore(engine, env.ODZEW_INDEX_PREFIX, logger);
 
   const kafka = createKafka(kafkaConnectionFromEnv(env, "odzew-indexer"), logger);
   const producer = createProducer(kafka);

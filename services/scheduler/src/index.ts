@@ -27,4 +27,5 @@ await shutdown.boot(async () => {
   const health = await startHealthServer({ port: env.HEALTH_PORT, ready: () => shutdown.ready(), logger });
   shutdown.register(health);
   await scheduler.start();
+  logger.info({ sources: sources.length, healthPort: health.port }, "scheduler running");
 });

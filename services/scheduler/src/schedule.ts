@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
-import { describeError, type Component, type Logger } from "@odzew/core";
+import { counter, describeError, type Component, type Logger } from "@odzew/core";
 import { publish, type Producer } from "@odzew/kafka";
 import { COLLECT_JOB_SCHEMA_VERSION, type CollectJob, type SourceConfig } from "@odzew/schema";
 
@@ -19,6 +19,16 @@ export function createScheduler(options: {
   const logger = options.logger.child({ scope: "scheduler" });
   const tasks: ScheduledTask[] = [];
   const enabled = options.sources.filter((source) => source.enabled);
+  const jobs = counter({
+    name: "scheduler_jobs_total",
+    help: "Collect jobs sent to the collectors, per source and reason (schedule, manual, backfill).",
+    labelNames: ["source", "reason"],
+  });
+  const failures = counter({ name: "scheduler_job_failures_total", help: "Collect jobs that could not be sent, per source.", labelNames: ["source"] });
+  for (const source of enabled) {
+    jobs.inc({ source: source.id, reason: "schedule" }, 0);
+    failures.inc({ source: source.id }, 0);
+  }
 
   async function requestNow(sourceId: string, reason: CollectJob["reason"]): Promise<CollectJob> {
     const job: CollectJob = {
@@ -29,6 +39,7 @@ export function createScheduler(options: {
       requestedAt: new Date().toISOString(),
     };
     await publish(options.producer, options.topic, [{ key: sourceId, value: job }]);
+    jobs.inc({ source: sourceId, reason });
     logger.debug({ sourceId, jobId: job.jobId, reason }, "collect job sent");
     return job;
   }
@@ -49,6 +60,7 @@ export function createScheduler(options: {
             try {
               await requestNow(source.id, "schedule");
             } catch (error) {
+              failures.inc({ source: source.id });
               logger.error({ sourceId: source.id, err: error }, `could not send collect job: ${describeError(error)}`);
             }
           },
