@@ -189,7 +189,13 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
     const valid: Consumed<T>[] = [];
     const rawByOffset = new Map<string, KafkaMessage>();
     const invalid: { message: KafkaMessage; partition: number; code: string; reason: string }[] = [];
+    let tombstones = 0;
     for (const message of chunk) {
+      // A keyed null is a deletion marker on a compacted topic (`odzew erase`): nothing to do.
+      if (message.value === null && message.key !== null) {
+        tombstones++;
+        continue;
+      }
       const parsed = decode(message, options.schema);
       if (parsed.ok) {
         valid.push({ key: message.key?.toString("utf8") ?? null, value: parsed.value, partition: batch.partition, offset: message.offset });
@@ -198,6 +204,8 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
         invalid.push({ message, partition: batch.partition, code: "MESSAGE_INVALID", reason: parsed.reason });
       }
     }
+
+    if (tombstones > 0) logger.debug({ partition: batch.partition, tombstones }, "tombstones passed over");
 
     const context: BatchContext = {
       logger,

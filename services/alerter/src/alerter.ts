@@ -1,4 +1,4 @@
-import { describeError, type Logger } from "@odzew/core";
+import { counter, describeError, type Logger } from "@odzew/core";
 import { ALERT_SCHEMA_VERSION, durationMs, type Alert, type AlertsFile, type SourceAlert } from "@odzew/schema";
 import { indexNames, type Engine } from "@odzew/search";
 import { judge, transition, type Verdict } from "./detect.ts";
@@ -116,6 +116,8 @@ export function createAlerter(options: AlerterOptions) {
       recorded = { ...recorded, delivered: true };
       await save(recorded);
     }
+    opened.inc({ kind: recorded.kind });
+    if (!delivered) undelivered.inc();
     logger.warn({ key: recorded.key, delivered }, recorded.message);
     return recorded;
   }
@@ -126,6 +128,9 @@ export function createAlerter(options: AlerterOptions) {
     logger.info({ key: alert.key }, message);
     return resolved;
   }
+
+  const opened = counter({ name: "alerter_alerts_opened_total", help: "Alerts opened, by kind", labelNames: ["kind"] });
+  const undelivered = counter({ name: "alerter_deliveries_failed_total", help: "Alerts a webhook did not take after every retry" });
 
   async function save(alert: Alert): Promise<void> {
     await options.record(alert);

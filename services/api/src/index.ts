@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { loadSourcesFile } from "@odzew/config";
-import { ShutdownManager, createLogger } from "@odzew/core";
+import { METRICS_CONTENT_TYPE, ShutdownManager, createLogger, metricsText } from "@odzew/core";
 import { createKafka, createProducer, createTopicTable, kafkaConnectionFromEnv, publish } from "@odzew/kafka";
 import { alertSchema, sourceCursorSchema, topicNames } from "@odzew/schema";
 import { MentionStore, TeamSearch, connectEngine } from "@odzew/search";
@@ -56,6 +56,7 @@ await shutdown.boot(async () => {
     ready: () => shutdown.ready(),
     sources,
     alerts: () => alerts.entries().map(([, alert]) => alert),
+    metrics: async () => ({ contentType: METRICS_CONTENT_TYPE, body: await metricsText() }),
     publishWorkflow: (event) => publish(producer, topics.workflowEvents, [{ key: event.mentionId, value: event }]),
   });
   shutdown.register({ name: "http", stop: () => app.close() });

@@ -273,6 +273,13 @@ describe("team slices through the API, on the real engine", () => {
     expect(script).not.toMatch(/innerHTML|insertAdjacentHTML|document\.write/);
   });
 
+  it("serves Prometheus metrics without a key", async () => {
+    const response = await fetch(`${api.base}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    expect(await response.text()).toMatch(/^odzew_process_cpu_user_seconds_total /m);
+  });
+
   it("answers 401 to a missing or unknown key", async () => {
     expect((await fetch(`${api.base}/api/v1/mentions`)).status).toBe(401);
     const wrong = await fetch(`${api.base}/api/v1/mentions`, { headers: { authorization: "Bearer 0123456789abcdef0123456789abcdef" } });

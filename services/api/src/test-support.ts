@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { METRICS_CONTENT_TYPE, metricsText } from "@odzew/core";
 import { publish } from "@odzew/kafka";
 import { teamSchema, type Alert, type EnrichedMention, type TeamConfig } from "@odzew/schema";
 import { TeamSearch, type MentionStore } from "@odzew/search";
@@ -161,6 +162,7 @@ export async function startApiFixture(name: string, mentions: EnrichedMention[])
     logger: testLogger("api"),
     publishWorkflow: (event) => publish(pipeline.producer, pipeline.topics.workflowEvents, [{ key: event.mentionId, value: event }]),
     alerts: () => ALERTS,
+    metrics: async () => ({ contentType: METRICS_CONTENT_TYPE, body: await metricsText() }),
   });
   const base = await app.listen({ host: "127.0.0.1", port: 0 });
   return {
