@@ -100,6 +100,8 @@ describe("pipeline end to end", () => {
       E2E_SERVICE_KEY: keys.service,
       E2E_PR_KEY: keys.pr,
       ODZEW_RUN_PIDFILE: join(dir, "run.pid"),
+      // Free health ports: a demo started by hand may hold the fixed ones.
+      ODZEW_HEALTH_PORT_BASE: "0",
       ODZEW_BRANDS_FILE: "config/demo/brands.yaml",
       ODZEW_AUTHOR_KEY: "e2e-author-key-0123456789",
     };

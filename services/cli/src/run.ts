@@ -10,6 +10,20 @@ export const PIPELINE = ["indexer", "enricher", "collector", "scheduler", "alert
 /** Services `odzew run` knows; the demo site runs only when asked for (or with --demo). */
 export const SERVICES = ["demo-site", ...PIPELINE] as const;
 
+/**
+ * Fixed health and metrics ports of the workers under `odzew run`, so that Prometheus has
+ * something to scrape: ODZEW_HEALTH_PORT_BASE (default 9461) plus the worker's place here.
+ * `0` as the base gives every worker a free port instead.
+ */
+const HEALTH_PORTS = ["indexer", "enricher", "collector", "scheduler", "alerter"];
+
+export function healthPortOf(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const base = Number(env.ODZEW_HEALTH_PORT_BASE ?? 9461);
+  const index = HEALTH_PORTS.indexOf(name);
+  if (index < 0 || !Number.isInteger(base)) return undefined;
+  return base === 0 ? "0" : String(base + index);
+}
+
 interface Supervised {
   name: string;
   child?: ChildProcess;
@@ -38,7 +52,7 @@ export async function runServices(options: {
     // stops the services one graceful SIGTERM each.
     const child = spawn(process.execPath, ["--import", "tsx", `services/${entry.name}/src/index.ts`], {
       cwd: ROOT,
-      env: options.env,
+      env: { ...options.env, ...(healthPortOf(entry.name, options.env) ? { HEALTH_PORT: healthPortOf(entry.name, options.env) } : {}) },
       stdio: ["ignore", "inherit", "inherit"],
       detached: true,
     });
