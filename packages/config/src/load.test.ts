@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sourcesFileSchema, teamsFileSchema } from "@odzew/schema";
-import { ConfigError, loadBrandsFile, loadSourcesFile, loadTeamsFile, parseYamlText } from "./load.ts";
+import { ConfigError, loadAlertsFile, loadBrandsFile, loadSourcesFile, loadTeamsFile, parseYamlText } from "./load.ts";
 
 function problemsOf(fn: () => unknown) {
   try {
@@ -83,5 +83,18 @@ describe("shipped config files", () => {
   it("the demo teams and brands are valid", async () => {
     expect((await loadTeamsFile(`${root}config/demo/teams.yaml`)).teams.map((team) => team.id)).toEqual(["pr", "service", "cx"]);
     expect((await loadBrandsFile(`${root}config/demo/brands.yaml`)).brands[0]?.id).toBe("zuraw");
+  });
+  it("the shipped teams keep CX pseudonymous and give each team its actions", async () => {
+    for (const file of ["config/teams.example.yaml", "config/demo/teams.yaml"]) {
+      const teams = new Map((await loadTeamsFile(`${root}${file}`)).teams.map((team) => [team.id, team]));
+      expect([...teams.keys()], file).toEqual(["pr", "service", "cx"]);
+      expect(teams.get("cx")?.view, file).toBe("pseudonymous");
+      expect(teams.get("service")?.actions, file).toContain("workflow");
+      expect(teams.get("pr")?.actions, file).toContain("alerts");
+    }
+  });
+  it.each(["config/alerts.example.yaml", "config/demo/alerts.yaml"])("%s is valid", async (file) => {
+    const alerts = await loadAlertsFile(`${root}${file}`);
+    expect(alerts.spike.sentiments).toEqual(["negative"]);
   });
 });
