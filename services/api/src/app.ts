@@ -158,14 +158,15 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   );
 
   const docs: RouteDoc[] = [];
-  const sourcesById = () => new Map((options.sources?.() ?? []).map((source) => [source.id, source]));
+  // The configured sources, by id; the list is fixed at start (only the cursors change).
+  const configured = new Map((options.sources?.() ?? []).map((source) => [source.id, source.config]));
 
   /** Adds the link where customer service answers the mention (full view only). */
   const withAnswerLink = (team: TeamConfig, mention: Record<string, unknown>) => {
     if (team.view !== "full" || team.hide.includes("url")) return mention;
     const source = mention.source as { id: string; type: SourceConfig["type"] } | undefined;
     if (!source) return mention;
-    const link = answerLink(source.type, sourcesById().get(source.id)?.config, mention.url as string | undefined);
+    const link = answerLink(source.type, configured.get(source.id), mention.url as string | undefined);
     return link ? { ...mention, answer: link } : mention;
   };
 
