@@ -123,6 +123,8 @@ export const mentionMappings = {
     brands: { properties: { id: keyword, via: keyword, matched: keyword, position: { type: "integer" } } },
     topics: keyword,
     enrichment: { properties: { version: keyword } },
+    // Index-only: the mention's place in a fixed random order, for samples (see toDocument).
+    sampleKey: { type: "long" },
     // Owned by the customer-service workflow (events on the workflow topic), not the pipeline.
     workflow: {
       properties: {

@@ -256,16 +256,21 @@ export class MentionStore {
   }
 }
 
+/** A 48-bit number from the leading hex digits of a hash: mention ids and sample seeds. */
+export const sampleKeyOf = (hex: string): number => Number.parseInt(hex.slice(0, 12), 16);
+
 /**
  * The document of a mention. The masked title and text are kept only where masking changed
  * something, so the pseudonymous view searches `masked.*` exactly where personal data was found
- * and the Polish analysis of a second copy is paid only there.
+ * and the Polish analysis of a second copy is paid only there. `sampleKey` orders mentions in a
+ * fixed random permutation (the id is a hash) for cheap reproducible samples.
  */
 export function toDocument(mention: EnrichedMention): Record<string, unknown> {
   const { masked, ...rest } = mention;
-  if (!masked) return rest;
+  const doc = { ...rest, sampleKey: sampleKeyOf(mention.id) };
+  if (!masked) return doc;
   const changed = masked.text !== mention.text || (masked.title ?? mention.title) !== mention.title;
-  return changed ? { ...rest, masked } : rest;
+  return changed ? { ...doc, masked } : doc;
 }
 
 /** Sort the items of a bulk response into indexed, retryable (429, 409, 5xx) and rejected. */

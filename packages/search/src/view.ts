@@ -33,7 +33,7 @@ export function sourceFilter(team: TeamConfig): { excludes: string[] } {
  * replied rather than the reply. Fields the team's `hide` lists are gone in either view.
  */
 export function projectMention(doc: MentionDocument, team: TeamConfig): Record<string, unknown> {
-  const { masked, ...rest } = doc as MentionDocument & { masked?: { title?: string; text?: string } };
+  const { masked, sampleKey: _sampleKey, ...rest } = doc as MentionDocument & { masked?: { title?: string; text?: string }; sampleKey?: number };
   let out: Record<string, unknown> = rest;
   if (team.view === "pseudonymous") {
     const { author: _author, url: _url, nativeId: _nativeId, reply, details, workflow, ...kept } = rest as Record<string, unknown> & {
