@@ -9,10 +9,17 @@ export function durationMs(value: string): number {
   return amount * { m: 60_000, h: 3_600_000, d: 86_400_000 }[value.at(-1) as "m" | "h" | "d"];
 }
 
-export const webhookSchema = z.union([
-  z.strictObject({ url: z.url({ protocol: /^https?$/, message: "an http(s) URL that takes Slack-compatible JSON" }) }),
-  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "the name of an environment variable holding the webhook URL") }),
-]);
+export const webhookSchema = z.union(
+  [
+    z.strictObject({ url: z.url({ protocol: /^https?$/, message: "an http(s) URL that takes Slack-compatible JSON" }) }),
+    z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "the name of an environment variable holding the webhook URL, e.g. ODZEW_SLACK_WEBHOOK_URL") }),
+  ],
+  { error: "a webhook is either `url: https://…` or `env: VARIABLE` (the variable holding the URL; preferred, the URL is a secret)" },
+);
+
+const cronExpression = z
+  .string()
+  .regex(/^\s*(\S+\s+){4,5}\S+\s*$/, 'a cron expression with 5 or 6 fields, e.g. "*/5 * * * *" (every 5 minutes) or "*/30 * * * * *" (every 30 seconds)');
 
 /** config/alerts.yaml: when PR hears about a crisis, and where. */
 export const alertsFileSchema = z.strictObject({
@@ -29,9 +36,16 @@ export const alertsFileSchema = z.strictObject({
       k: z.number().min(0.5).max(10).default(3),
       /** … and at least this many mentions. */
       minCount: z.number().int().min(1).default(5),
-      /** Days of the baseline on which the brand × source had any mention; fewer means no verdict. */
+      /**
+       * Past days (whole days, not only the window) on which the brand × source had any mention;
+       * fewer means it is too new to judge: no verdict.
+       */
       minBaselineDays: z.number().int().min(1).default(7),
       sentiments: z.array(z.enum(["negative", "neutral", "positive"])).min(1).default(["negative"]),
+    })
+    .refine((spike) => spike.minBaselineDays <= spike.baselineDays, {
+      path: ["minBaselineDays"],
+      message: "cannot be more than baselineDays (no source would ever get a verdict); lower it or raise baselineDays",
     })
     .default({ window: "60m", baselineDays: 14, k: 3, minCount: 5, minBaselineDays: 7, sentiments: ["negative"] }),
   reach: z
@@ -43,7 +57,7 @@ export const alertsFileSchema = z.strictObject({
     })
     .default({ threshold: 500, lookback: "24h" }),
   /** How often the alerter looks (cron, 5 or 6 fields). */
-  schedule: z.string().min(9).default("*/5 * * * *"),
+  schedule: cronExpression.default("*/5 * * * *"),
 });
 export type AlertsFile = z.infer<typeof alertsFileSchema>;
 
@@ -58,6 +72,20 @@ export const alertMentionSchema = z.object({
   reach: z.number().optional(),
   sentiment: z.string().optional(),
   publishedAt: z.string(),
+});
+
+/**
+ * One webhook's delivery of an alert: `delivered`; `pending` (not tried yet, or unreachable after
+ * every retry: tried again at the next look while the alert is open); `refused` (a 4xx other
+ * than 429: the URL or payload is wrong, not tried again).
+ */
+export const alertDeliverySchema = z.object({
+  webhook: z.string(),
+  status: z.enum(["delivered", "pending", "refused"]),
+  attempts: z.number().int().nonnegative(),
+  at: z.iso.datetime({ offset: true }),
+  /** Why the last attempt failed (status code or network error), without the URL. */
+  reason: z.string().optional(),
 });
 
 /**
@@ -83,5 +111,8 @@ export const alertSchema = z.object({
   mentions: z.array(alertMentionSchema).default([]),
   /** Whether every webhook took it. */
   delivered: z.boolean(),
+  /** Per webhook (by `webhookId`: host and a short hash, never the URL): what became of the alert. */
+  deliveries: z.array(alertDeliverySchema).optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;
+export type AlertDelivery = z.infer<typeof alertDeliverySchema>;

@@ -104,9 +104,11 @@ export {
   alertsFileSchema,
   alertSchema,
   alertMentionSchema,
+  alertDeliverySchema,
   webhookSchema,
   durationMs,
   ALERT_SCHEMA_VERSION,
   type AlertsFile,
   type Alert,
+  type AlertDelivery,
 } from "./alerts.ts";

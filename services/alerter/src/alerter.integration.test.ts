@@ -1,29 +1,24 @@
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTopicTable, publish } from "@odzew/kafka";
 import { CURSOR_SCHEMA_VERSION, alertSchema, alertsFileSchema, sourceCursorSchema, type Alert, type EnrichedMention, type SourceCursor } from "@odzew/schema";
-import {
-  createTestPipeline,
-  createTestStore,
-  readTopic,
-  sampleEnrichedMention,
-  type TestPipeline,
-} from "@odzew/testing";
+import { createTestPipeline, createTestStore, readTopic, sampleEnrichedMention, type TestPipeline } from "@odzew/testing";
 import { createAlerter } from "./alerter.ts";
+import { webhookId } from "./webhook.ts";
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const now = new Date("2026-11-27T15:00:00.000Z");
-const config = alertsFileSchema.parse({}); // 60-minute window, 14 days, k = 3, at least 5
+const at = (offset: number) => new Date(now.getTime() + offset);
+const config = alertsFileSchema.parse({}); // 60-minute window, 14 days, k = 3, at least 5, 7 days of history
 
 let serial = 0;
-function review(source: string, at: number, sentiment: "negative" | "positive", overrides: Partial<EnrichedMention> = {}): EnrichedMention {
+function review(source: string, publishedAt: number, sentiment: "negative" | "positive", overrides: Partial<EnrichedMention> = {}): EnrichedMention {
   serial++;
   return sampleEnrichedMention({
     sourceId: source,
     nativeId: `a-${serial}`,
     source: { id: source, type: source.startsWith("app-store") ? "app-store" : "opineo" },
-    publishedAt: new Date(at).toISOString(),
+    publishedAt: new Date(publishedAt).toISOString(),
     text: sentiment === "negative" ? `Zamówienie ${serial} nie dotarło, obsługa milczy.` : `Zamówienie ${serial} przyszło szybko, polecam.`,
     sentiment: { label: sentiment, score: sentiment === "negative" ? -0.6 : 0.6, model: "lexicon" },
     brands: [{ id: "zuraw", via: "source" }],
@@ -31,49 +26,65 @@ function review(source: string, at: number, sentiment: "negative" | "positive", 
   });
 }
 
+/** A Slack-compatible body as a webhook receiver got it. */
+interface Received {
+  text: string;
+  blocks: unknown[];
+}
+
 /**
  * The PR crisis watch on the real engine and Kafka: a steady stream of reviews over 15 days on
- * three sources, then a burst of negative ones on one of them. Delivery goes to a local webhook
- * receiver that fails the first time.
+ * four sources, then a burst of negative ones on some of them. Three local webhook receivers: one
+ * that is down for a moment (503, then fine), one that was revoked (404 for good), and one that
+ * is down for the whole first look.
  */
 describe("alerter", () => {
   let pipeline: TestPipeline;
   let store: Awaited<ReturnType<typeof createTestStore>>;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const received: { text: string; blocks: unknown[] }[] = [];
-  let requests = 0;
+  const received: Received[] = [];
+  const flakyReceived: Received[] = [];
+  let flakyDown = true;
+  let good: Awaited<ReturnType<typeof startReceiver>>;
+  let revoked: Awaited<ReturnType<typeof startReceiver>>;
+  let flaky: Awaited<ReturnType<typeof startReceiver>>;
   const health = new Map<string, SourceCursor["health"]["alert"]>();
 
   beforeAll(async () => {
     pipeline = await createTestPipeline("alerter");
     store = await createTestStore(pipeline.prefix);
-    receiver = await startReceiver((body, response) => {
-      requests++;
-      // The first delivery meets a webhook that is down for a moment.
-      if (requests === 1) {
-        response.writeHead(503, { "retry-after": "0" }).end("try later");
-        return;
-      }
-      received.push(JSON.parse(body) as { text: string; blocks: unknown[] });
-      response.writeHead(200).end("ok");
+    good = await startReceiver((body, calls) => {
+      if (calls === 1) return { status: 503, headers: { "retry-after": "0" } }; // down for a moment
+      received.push(JSON.parse(body) as Received);
+      return { status: 200 };
     });
-    // Every hour of the past 15 days: two negative and one positive review on each source.
+    revoked = await startReceiver(() => ({ status: 404, body: "no_service" }));
+    flaky = await startReceiver((body) => {
+      if (flakyDown) return { status: 502 };
+      flakyReceived.push(JSON.parse(body) as Received);
+      return { status: 200 };
+    });
+
     const docs: EnrichedMention[] = [];
-    for (let at = now.getTime() - 15 * 24 * HOUR + 30 * 60_000; at < now.getTime() - HOUR; at += HOUR) {
+    // Every hour of the past 15 days: two negative and one positive review on each busy source.
+    for (let time = now.getTime() - 15 * 24 * HOUR + 30 * MINUTE; time < now.getTime() - HOUR; time += HOUR) {
       for (const source of ["opineo-sklep", "ceneo-sklep", "app-store-pl"]) {
-        docs.push(review(source, at, "negative"), review(source, at + 60_000, "negative"), review(source, at + 120_000, "positive"));
+        docs.push(review(source, time, "negative"), review(source, time + MINUTE, "negative"), review(source, time + 2 * MINUTE, "positive"));
       }
     }
-    // The last hour: as usual on Ceneo; a burst of angry reviews on Opineo and on the App Store.
-    const lastHour = now.getTime() - 50 * 60_000;
-    docs.push(review("ceneo-sklep", lastHour, "negative"), review("ceneo-sklep", lastHour + 60_000, "negative"));
+    // A quiet shop: one review every five hours, so this hour of the day was empty on most past days.
+    for (let time = now.getTime() - 15 * 24 * HOUR + 17 * MINUTE; time < now.getTime() - HOUR; time += 5 * HOUR) docs.push(review("sklep-maps", time, "negative"));
+    // The last hour: as usual on Ceneo; a burst of angry reviews on Opineo, on the quiet shop and on the App Store.
+    const lastHour = now.getTime() - 50 * MINUTE;
+    docs.push(review("ceneo-sklep", lastHour, "negative"), review("ceneo-sklep", lastHour + MINUTE, "negative"));
     for (let index = 0; index < 15; index++) {
-      docs.push(review("opineo-sklep", lastHour + index * 60_000, "negative"), review("app-store-pl", lastHour + index * 60_000, "negative"));
+      docs.push(review("opineo-sklep", lastHour + index * MINUTE, "negative"), review("app-store-pl", lastHour + index * MINUTE, "negative"));
     }
+    for (let index = 0; index < 8; index++) docs.push(review("sklep-maps", lastHour + index * 2 * MINUTE, "negative"));
     // One review everybody reads.
     docs.push(review("ceneo-sklep", now.getTime() - 5 * HOUR, "negative", { reach: { helpful: 912 }, title: "Uwaga na ten sklep" }));
     for (let start = 0; start < docs.length; start += 2_000) expect((await store.store.upsert(docs.slice(start, start + 2_000))).rejected).toEqual([]);
     await store.store.refresh();
+
     // The App Store collector keeps getting 403: its counts mean nothing right now.
     const cursor: SourceCursor = {
       schemaVersion: CURSOR_SCHEMA_VERSION,
@@ -91,85 +102,148 @@ describe("alerter", () => {
   }, 180_000);
 
   afterAll(async () => {
-    await receiver?.close();
+    await Promise.all([good, revoked, flaky].map((receiver) => receiver?.close()));
     await store?.cleanup();
     await pipeline?.cleanup();
   });
 
-  const alerter = (recorded: Alert[] = []) =>
-    createAlerter({
+  const webhooks = () => [`${good.url}/hooks/T000/B000/secret-token`, `${revoked.url}/hooks/T000/B001/revoked-token`, `${flaky.url}/hooks/T000/B002/flaky-token`];
+
+  /** An alerter as after a (re)start: its state read back from the alerts topic. */
+  async function restart(): Promise<ReturnType<typeof createAlerter>> {
+    const table = createTopicTable({ kafka: pipeline.kafka, producer: pipeline.producer, topic: pipeline.topics.alerts, schema: alertSchema, logger: pipeline.logger });
+    await table.start();
+    const recorded: Alert[] = table.entries().map(([, alert]) => alert);
+    await table.stop();
+    return createAlerter({
       engine: store.engine,
       indexPrefix: pipeline.prefix,
       config,
-      webhooks: [`${receiver.url}/hooks/T000/B000/secret-token`],
+      webhooks: webhooks(),
       recorded,
       record: (alert) => publish(pipeline.producer, pipeline.topics.alerts, [{ key: alert.key, value: alert }]),
       sourceHealth: () => health,
       logger: pipeline.logger,
+      delivery: { attempts: 2, baseDelayMs: 10 },
     });
+  }
 
-  it("raises one alert for the burst, one for the high-reach review, one for the blocked source, none for the steady stream", async () => {
-    const watch = alerter();
+  it("raises one alert per burst, one for the high-reach review, one for the blocked source, none for the steady stream", async () => {
+    const watch = await restart();
     const first = await watch.runOnce(now);
     expect(first.opened.map((alert) => alert.key).sort()).toEqual([
       expect.stringMatching(/^reach:[0-9a-f]{32}$/),
       "source-health:app-store-pl",
       "spike:zuraw:opineo-sklep:negative",
+      "spike:zuraw:sklep-maps:negative",
     ]);
     // The steady source is judged, and calm; the blocked one is not judged at all.
-    expect(first.verdicts.get("zuraw|ceneo-sklep|negative")?.kind).toBe("calm");
-    expect(first.verdicts.get("zuraw|app-store-pl|negative")?.kind).toBe("unknown");
+    expect(first.verdicts.get("zuraw|ceneo-sklep|negative")).toMatchObject({ kind: "calm", count: 2, baseline: { mean: 2, sd: 0, threshold: 5, days: 14 } });
+    expect(first.verdicts.get("zuraw|app-store-pl|negative")).toEqual({ kind: "unknown", count: 15, reason: "the source's collector reports BLOCKED" });
 
-    const spike = first.opened.find((alert) => alert.kind === "spike")!;
-    expect(spike).toMatchObject({ count: 15, baseline: { mean: 2, sd: 0, threshold: 5, days: 14 }, delivered: true, status: "open" });
+    const spike = first.opened.find((alert) => alert.key === "spike:zuraw:opineo-sklep:negative")!;
+    expect(spike).toMatchObject({ count: 15, baseline: { mean: 2, sd: 0, threshold: 5, days: 14 }, status: "open", openedAt: now.toISOString() });
     expect(spike.mentions).toHaveLength(5);
     expect(spike.mentions.every((mention) => mention.source === "opineo-sklep" && mention.sentiment === "negative")).toBe(true);
+    expect(spike.mentions[0]).toMatchObject({ text: expect.stringContaining("nie dotarło"), url: expect.stringMatching(/^https:\/\//), publishedAt: expect.any(String) });
+    // The quiet shop: its hour was empty on most past days, but it had reviews every day.
+    const quiet = first.opened.find((alert) => alert.key === "spike:zuraw:sklep-maps:negative")!;
+    expect(quiet).toMatchObject({ count: 8, baseline: { threshold: 5, days: 14 } });
+    expect(quiet.baseline!.mean).toBeLessThan(1);
 
-    // Delivered once each, the first after the webhook's 503.
-    expect(requests).toBe(4);
-    expect(received).toHaveLength(3);
-    const spikeMessage = received.find((message) => message.text.startsWith("Negative spike"))!;
-    expect(spikeMessage.text).toContain("15 negative mentions of zuraw on opineo-sklep in the last 60m");
+    // Each alert delivered once to the good webhook (the first after its 503), refused by the
+    // revoked one, pending at the one that is down.
+    expect(good.calls()).toBe(5);
+    expect(received).toHaveLength(4);
+    const spikeMessage = received.find((message) => message.text.includes("opineo-sklep"))!;
+    expect(spikeMessage.text).toContain("Negative spike: 15 negative mentions of zuraw on opineo-sklep in the last 60m");
     expect(JSON.stringify(spikeMessage.blocks)).toContain("nie dotarło");
     expect(received.some((message) => message.text.includes("reach 912"))).toBe(true);
     expect(received.some((message) => message.text.includes("app-store-pl cannot be read (BLOCKED)"))).toBe(true);
+    expect(revoked.calls()).toBe(4);
+    expect(flaky.calls()).toBe(8); // two attempts per alert, then given up for this look
+    const deliveries = new Map(spike.deliveries!.map((delivery) => [delivery.webhook, delivery]));
+    const [goodId, revokedId, flakyId] = webhooks().map(webhookId) as [string, string, string];
+    expect(deliveries.get(goodId)).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(deliveries.get(revokedId)).toMatchObject({ status: "refused", reason: "HTTP 404: no_service" });
+    expect(deliveries.get(flakyId)).toMatchObject({ status: "pending", attempts: 2, reason: "HTTP 502" });
+    expect(spike.delivered).toBe(false);
   });
 
-  it("stays quiet while the spike lasts, also after a restart from the recorded alerts", async () => {
-    const before = received.length;
-    const restarted = alerter((await readTopic(pipeline.kafka, pipeline.topics.alerts, { minMessages: 3 })).map((message) => alertSchema.parse(message.value)));
-    const again = await restarted.runOnce(new Date(now.getTime() + 5 * 60_000));
-    expect(again.opened).toEqual([]);
-    expect(again.resolved).toEqual([]);
-    expect(received).toHaveLength(before);
+  it("stays quiet while the spike lasts, also after a restart; a webhook that was down gets each alert once when back", async () => {
+    flakyDown = false;
+    const watch = await restart();
+    for (const minutes of [5, 10, 15]) {
+      const again = await watch.runOnce(at(minutes * MINUTE));
+      expect(again.opened).toEqual([]);
+      expect(again.resolved).toEqual([]);
+    }
+    expect(received).toHaveLength(4);
+    expect(revoked.calls()).toBe(4); // a revoked hook is not asked again
+    expect(flakyReceived.map((message) => message.text).sort()).toEqual(received.map((message) => message.text).sort());
   });
 
-  it("resolves the spike when the hour is back to normal, and a source-health alert when the source is read again", async () => {
-    const watch = alerter((await readTopic(pipeline.kafka, pipeline.topics.alerts, { minMessages: 3 })).map((message) => alertSchema.parse(message.value)));
+  it("resolves the spikes when the hour is back to normal, and the source-health alert when the source is read again", async () => {
     health.set("app-store-pl", undefined);
-    const later = await watch.runOnce(new Date(now.getTime() + 2 * HOUR));
-    expect(later.resolved.map((alert) => alert.key).sort()).toEqual(["source-health:app-store-pl", "spike:zuraw:opineo-sklep:negative"]);
+    const watch = await restart();
+    const later = await watch.runOnce(at(2 * HOUR));
+    expect(later.resolved.map((alert) => alert.key).sort()).toEqual(["source-health:app-store-pl", "spike:zuraw:opineo-sklep:negative", "spike:zuraw:sklep-maps:negative"]);
     expect(later.opened).toEqual([]);
-    const states = new Map(watch.alerts().map((alert) => [alert.key, alert.status]));
-    expect(states.get("spike:zuraw:opineo-sklep:negative")).toBe("resolved");
+    const spike = watch.alerts().find((alert) => alert.key === "spike:zuraw:opineo-sklep:negative")!;
+    expect(spike).toMatchObject({ status: "resolved", openedAt: now.toISOString(), resolvedAt: at(2 * HOUR).toISOString() });
   });
 
-  it("never puts the webhook's secret path in the alert record", async () => {
-    const messages = await readTopic(pipeline.kafka, pipeline.topics.alerts, { minMessages: 3 });
-    expect(JSON.stringify(messages)).not.toContain("secret-token");
+  it("fires again for a new spike after the last one was over, and resolves a high-reach alert once it is no longer news", async () => {
+    const later = at(3 * HOUR);
+    const burst = Array.from({ length: 12 }, (_, index) => review("opineo-sklep", later.getTime() - 40 * MINUTE + index * MINUTE, "negative"));
+    expect((await store.store.upsert(burst)).rejected).toEqual([]);
+    await store.store.refresh();
+    const before = received.length;
+    const watch = await restart();
+    const look = await watch.runOnce(later);
+    expect(look.opened.map((alert) => alert.key)).toEqual(["spike:zuraw:opineo-sklep:negative"]);
+    expect(look.opened[0]).toMatchObject({ status: "open", count: 12, openedAt: later.toISOString() });
+    expect(received).toHaveLength(before + 1);
+    expect((await watch.runOnce(at(3 * HOUR + 5 * MINUTE))).opened).toEqual([]);
+
+    // A day later the review everybody read is old news; it never raises a second alert.
+    const dayLater = await (await restart()).runOnce(at(20 * HOUR));
+    expect(dayLater.resolved.map((alert) => alert.key)).toContainEqual(expect.stringMatching(/^reach:/));
+    expect(dayLater.opened).toEqual([]);
+    expect(received).toHaveLength(before + 1);
+  });
+
+  it("never puts a webhook's secret path in the alert record", async () => {
+    const messages = await readTopic(pipeline.kafka, pipeline.topics.alerts, { minMessages: 5 });
+    expect(JSON.stringify(messages)).not.toMatch(/secret-token|revoked-token|flaky-token/);
   });
 });
 
-/** A local webhook receiver: Slack-compatible JSON in, whatever status the test decides out. */
-async function startReceiver(handle: (body: string, response: ServerResponse) => void) {
+/**
+ * A local webhook receiver: Slack-compatible JSON in, whatever status the test decides out.
+ * (startFixtureServer from @odzew/testing does not hand the request body to its handler.)
+ */
+async function startReceiver(answer: (body: string, calls: number) => { status: number; headers?: Record<string, string>; body?: string }) {
+  const { createServer } = await import("node:http");
+  let calls = 0;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => handle(Buffer.concat(chunks).toString("utf8"), response));
+    request.on("end", () => {
+      calls++;
+      const { status, headers = {}, body = "" } = answer(Buffer.concat(chunks).toString("utf8"), calls);
+      response.writeHead(status, headers).end(body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+    calls: () => calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,4 +1,4 @@
-import type { AlertsFile } from "@odzew/schema";
+import type { AlertsFile, SourceAlert } from "@odzew/schema";
 
 export interface Baseline {
   mean: number;
@@ -26,9 +26,9 @@ export function meanAndSd(values: number[]): { mean: number; sd: number } {
 
 /**
  * Is the count in the current window a spike against the same window on each of the past days?
- * `history[d]` is the count d+1 days ago (0 where there was none); `activeDays` how many of those
- * days the brand × source had any mention at all. The threshold is mean + k·σ of the history,
- * and never below `minCount`.
+ * `history[d]` is the count in the window d+1 days ago (0 where there was none); `activeDays` on
+ * how many of those whole days the brand × source had any mention at all (a quiet source has
+ * empty hours, yet a history). The threshold is mean + k·σ of the history, never below `minCount`.
  */
 export function judge(count: number, history: number[], activeDays: number, spike: AlertsFile["spike"]): Verdict {
   if (activeDays < spike.minBaselineDays) {
@@ -51,6 +51,28 @@ export function transition(open: boolean, verdict: Verdict["kind"]): Transition 
   if (verdict === "spike") return open ? "keep" : "open";
   if (verdict === "calm") return open ? "resolve" : "none";
   return "none";
+}
+
+/**
+ * One brand × source × sentiment at one look: the verdict and what to do with its alert. A source
+ * whose collector reports a health problem is not judged at all: a silent source does not end a
+ * crisis, a flood of retried pages does not start one.
+ */
+export function decide(input: {
+  count: number;
+  history: number[];
+  activeDays: number;
+  spike: AlertsFile["spike"];
+  /** The source's health alert, if its collector reports one. */
+  sourceAlert: SourceAlert | undefined;
+  /** Whether a spike alert for it is open. */
+  open: boolean;
+}): { verdict: Verdict; step: Transition } {
+  if (input.sourceAlert) {
+    return { verdict: { kind: "unknown", count: input.count, reason: `the source's collector reports ${input.sourceAlert.code}` }, step: "none" };
+  }
+  const verdict = judge(input.count, input.history, input.activeDays, input.spike);
+  return { verdict, step: transition(input.open, verdict.kind) };
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

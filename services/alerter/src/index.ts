@@ -1,32 +1,20 @@
-import { existsSync } from "node:fs";
 import cron from "node-cron";
-import { loadAlertsFile } from "@odzew/config";
-import { OdzewError, ShutdownManager, createLogger, describeError, startHealthServer } from "@odzew/core";
+import { ShutdownManager, createLogger, describeError, startHealthServer } from "@odzew/core";
 import { createKafka, createProducer, createTopicTable, kafkaConnectionFromEnv, publish } from "@odzew/kafka";
-import { alertSchema, alertsFileSchema, sourceCursorSchema, topicNames } from "@odzew/schema";
+import { alertSchema, sourceCursorSchema, topicNames } from "@odzew/schema";
 import { connectEngine } from "@odzew/search";
 import { createAlerter } from "./alerter.ts";
+import { loadAlerterConfig } from "./config.ts";
 import { env } from "./env.ts";
+import { webhookId } from "./webhook.ts";
 
 const logger = createLogger({ service: "alerter", level: env.LOG_LEVEL });
 const shutdown = new ShutdownManager(logger);
 shutdown.installSignalHandlers();
 
 await shutdown.boot(async () => {
-  const file = env.ODZEW_ALERTS_FILE ?? (existsSync("config/alerts.yaml") ? "config/alerts.yaml" : undefined);
-  const config = file ? await loadAlertsFile(file) : alertsFileSchema.parse({});
+  const { file, config, webhooks } = await loadAlerterConfig(env.ODZEW_ALERTS_FILE);
   if (!file) logger.warn("no config/alerts.yaml (ODZEW_ALERTS_FILE): default thresholds, no webhooks; alerts are recorded and served at GET /api/v1/alerts");
-  if (!cron.validate(config.schedule)) {
-    throw new OdzewError("CONFIG_INVALID", `${file}: schedule: "${config.schedule}" is not a cron expression; e.g. "*/5 * * * *"`);
-  }
-  const webhooks = config.webhooks.map((hook, index) => {
-    if ("url" in hook) return hook.url;
-    const url = process.env[hook.env];
-    if (!url || !/^https?:\/\//.test(url)) {
-      throw new OdzewError("CONFIG_INVALID", `${file}: webhooks[${index}]: environment variable ${hook.env} must hold the webhook's http(s) URL`);
-    }
-    return url;
-  });
   const topics = topicNames(env.ODZEW_TOPIC_PREFIX);
   const kafka = createKafka(kafkaConnectionFromEnv(env, "odzew-alerter"), logger);
   const producer = createProducer(kafka);
@@ -38,7 +26,9 @@ await shutdown.boot(async () => {
   const recorded = createTopicTable({ kafka, producer, topic: topics.alerts, schema: alertSchema, logger });
   await recorded.start();
   shutdown.register({ name: "alerts", stop: () => recorded.stop() });
-  const cursors = createTopicTable({ kafka, topic: topics.collectCursors, schema: sourceCursorSchema, logger });
+  // With the producer, start() (and catchUp before each look) waits until every cursor written so
+  // far is read: a look never judges a source whose health alert the table has not caught up with.
+  const cursors = createTopicTable({ kafka, producer, topic: topics.collectCursors, schema: sourceCursorSchema, logger });
   await cursors.start();
   shutdown.register({ name: "cursors", stop: () => cursors.stop() });
 
@@ -57,8 +47,9 @@ await shutdown.boot(async () => {
   let running: Promise<unknown> | undefined;
   const look = () => {
     if (running) return; // a slow look is not stacked on another
-    running = alerter
-      .runOnce()
+    running = cursors
+      .catchUp(15_000)
+      .then(() => alerter.runOnce())
       .then((report) => {
         const level = report.opened.length + report.resolved.length > 0 ? "info" : "debug";
         logger[level]({ opened: report.opened.length, resolved: report.resolved.length, watched: report.verdicts.size }, "looked");
@@ -78,5 +69,5 @@ await shutdown.boot(async () => {
   const health = await startHealthServer({ port: env.HEALTH_PORT, ready: () => shutdown.ready(), logger });
   shutdown.register(health);
   if (env.ALERTER_RUN_ON_START) look();
-  logger.info({ schedule: config.schedule, webhooks: webhooks.length, healthPort: health.port }, "alerter running");
+  logger.info({ file, schedule: config.schedule, webhooks: webhooks.map(webhookId), healthPort: health.port }, "alerter running");
 });

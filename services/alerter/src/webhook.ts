@@ -1,4 +1,5 @@
-import { backoffMs, describeError, sleep, type Logger } from "@odzew/core";
+import { createHash } from "node:crypto";
+import { backoffMs, sleep, truncate, type Logger } from "@odzew/core";
 import type { Alert } from "@odzew/schema";
 
 /** Slack-compatible message (`text` plus blocks) of an alert, with the mentions behind it. */
@@ -32,15 +33,40 @@ export const webhookHost = (url: string): string => {
 };
 
 /**
- * POST one message to one webhook: retried with backoff on network errors, 429 and 5xx (a
- * Retry-After in seconds or as a date is honoured), not retried on other 4xx. Resolves whether it
- * was delivered; the reason of a failure is logged with the host only.
+ * A webhook's name in alert records and logs: its host and 8 hex characters of the URL's SHA-256,
+ * so two hooks on one host (two Slack channels) are told apart without writing down the secret.
  */
-export async function deliver(url: string, body: unknown, logger: Logger, options: { attempts?: number; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<boolean> {
+export const webhookId = (url: string): string => `${webhookHost(url)}#${createHash("sha256").update(url).digest("hex").slice(0, 8)}`;
+
+/** What became of one message to one webhook. */
+export interface DeliveryOutcome {
+  /** `pending`: unreachable, 429 or 5xx after every attempt (worth another try later); `refused`: any other 4xx. */
+  status: "delivered" | "pending" | "refused";
+  attempts: number;
+  /** Status code or network error of the last failed attempt, with the URL taken out. */
+  reason?: string;
+}
+
+export interface DeliverOptions {
+  /** Attempts before giving up (default 5). */
+  attempts?: number;
+  timeoutMs?: number;
+  /** First backoff step; doubles each attempt up to 30 s, with jitter (default 500 ms). */
+  baseDelayMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * POST one message to one webhook: retried with backoff on network errors, 429 and 5xx (a
+ * Retry-After in seconds or as a date is honoured, up to a minute), not retried on other 4xx.
+ * Never throws; failures are logged with the webhook's host only.
+ */
+export async function deliver(url: string, body: unknown, logger: Logger, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
   const attempts = options.attempts ?? 5;
-  const host = webhookHost(url);
+  const webhook = webhookId(url);
+  let reason = "";
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    let wait = backoffMs(attempt, 500, 30_000);
+    let wait = backoffMs(attempt, options.baseDelayMs ?? 500, 30_000);
     try {
       const response = await fetch(url, {
         method: "POST",
@@ -48,21 +74,40 @@ export async function deliver(url: string, body: unknown, logger: Logger, option
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return true;
+      const answer = await response.text().catch(() => "");
+      if (response.ok) {
+        if (attempt > 1) logger.info({ webhook, attempt }, "webhook took the alert after retrying");
+        return { status: "delivered", attempts: attempt };
+      }
+      reason = `HTTP ${response.status}${answer ? `: ${truncate(answer.replace(/\s+/g, " ").trim(), 120)}` : ""}`;
       if (response.status !== 429 && response.status < 500) {
-        logger.error({ host, status: response.status }, "webhook refused the alert; not retried (check its URL and payload format)");
-        return false;
+        logger.error({ webhook, status: response.status, reason }, "webhook refused the alert; not retried (check its URL and that it takes Slack-compatible JSON)");
+        return { status: "refused", attempts: attempt, reason };
       }
       wait = retryAfterMs(response.headers.get("retry-after")) ?? wait;
-      logger.warn({ host, status: response.status, attempt, waitMs: wait }, "webhook unavailable; retrying");
     } catch (error) {
-      logger.warn({ host, attempt, waitMs: wait }, `webhook unreachable; retrying: ${describeError(error)}`);
+      if (options.signal?.aborted) return { status: "pending", attempts: attempt, reason: "stopped while delivering" };
+      reason = networkReason(error, url);
     }
-    if (attempt < attempts) await sleep(Math.min(wait, 60_000), options.signal);
+    if (attempt < attempts) {
+      logger.warn({ webhook, attempt, of: attempts, waitMs: wait, reason }, "webhook did not take the alert; retrying");
+      await sleep(Math.min(wait, 60_000), options.signal);
+      if (options.signal?.aborted) return { status: "pending", attempts: attempt, reason: "stopped while delivering" };
+    }
   }
-  logger.error({ host, attempts }, "webhook never took the alert; it stays recorded and visible at GET /api/v1/alerts");
-  return false;
+  logger.error({ webhook, attempts, reason }, "webhook never took the alert; given up for now (it stays recorded, is shown at GET /api/v1/alerts and is tried again at the next look while open)");
+  return { status: "pending", attempts, reason };
+}
+
+/** A network error's reason (`fetch failed` hides it in `cause`), with the URL taken out: it is a secret. */
+function networkReason(error: unknown, url: string): string {
+  const parts: string[] = [];
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
+    const code = (current as NodeJS.ErrnoException).code;
+    parts.push(code ? `${current.message} (${code})` : current.message);
+  }
+  const text = parts.length > 0 ? parts.join(": ") : String(error);
+  return truncate(text.split(url).join(webhookHost(url)), 200);
 }
 
 function retryAfterMs(header: string | null): number | undefined {
