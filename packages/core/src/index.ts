@@ -16,3 +16,4 @@ export {
   type Gauge,
   type Histogram,
 } from "./metrics.ts";
+export { seededRandom } from "./random.ts";

@@ -1,23 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { OdzewError, startHealthServer } from "@odzew/core";
-import { createTestPipeline, waitFor, type TestPipeline } from "@odzew/testing";
+import { createTestPipeline, metricValue, waitFor, type TestPipeline } from "@odzew/testing";
 import { publish } from "./codec.ts";
 import { createBatchWorker } from "./worker.ts";
 
 const itemSchema = z.object({ n: z.number() });
-
-/** The sum of a metric's samples whose labels include `labels`, from the text format; undefined if none. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  let sum: number | undefined;
-  for (const line of text.split("\n")) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((pair) => [pair[1], pair[2]]));
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) sum = (sum ?? 0) + Number(match[3]);
-  }
-  return sum;
-}
 
 describe("batch worker metrics on the real broker", () => {
   let pipeline: TestPipeline;
@@ -73,36 +61,36 @@ describe("batch worker metrics on the real broker", () => {
       await waitFor("the first batch in the handler", () => calls === 1);
       // Nothing is processed yet: all six messages are behind.
       let text = await metrics();
-      expect(sample(text, "odzew_kafka_consumer_lag", { ...labels, partition: "0" })).toBe(6);
-      expect(sample(text, "odzew_worker_messages_processed_total", labels)).toBeUndefined();
+      expect(metricValue(text, "odzew_kafka_consumer_lag", { ...labels, partition: "0" })).toBe(6);
+      expect(metricValue(text, "odzew_worker_messages_processed_total", labels)).toBeUndefined();
 
       release();
       await waitFor("every good message handled", () => handled.length >= 5);
       text = await waitFor("the counts of the whole batch", async () => {
         const current = await metrics();
-        return sample(current, "odzew_worker_batch_duration_seconds_count", labels) === 3 ? current : undefined;
+        return metricValue(current, "odzew_worker_batch_duration_seconds_count", labels) === 3 ? current : undefined;
       });
       expect(handled).toEqual([1, 2, 3, 4, 5]);
-      expect(sample(text, "odzew_worker_messages_processed_total", labels)).toBe(5);
-      expect(sample(text, "odzew_worker_messages_dead_lettered_total", { ...labels, code: "MESSAGE_INVALID" })).toBe(1);
-      expect(sample(text, "odzew_worker_batch_retries_total", { ...labels, code: "SEARCH_UNAVAILABLE" })).toBe(1);
-      expect(sample(text, "odzew_kafka_consumer_lag", { ...labels, partition: "0" })).toBe(0);
+      expect(metricValue(text, "odzew_worker_messages_processed_total", labels)).toBe(5);
+      expect(metricValue(text, "odzew_worker_messages_dead_lettered_total", { ...labels, code: "MESSAGE_INVALID" })).toBe(1);
+      expect(metricValue(text, "odzew_worker_batch_retries_total", { ...labels, code: "SEARCH_UNAVAILABLE" })).toBe(1);
+      expect(metricValue(text, "odzew_kafka_consumer_lag", { ...labels, partition: "0" })).toBe(0);
       expect(text).toContain(`odzew_worker_messages_processed_total{topic="${topic}",group="${group}"} 5`);
 
       // More messages: counted and worked off again.
       await publish(pipeline.producer, topic, [6, 7].map((n) => ({ key: `k${n}`, value: { n } })));
       text = await waitFor("seven processed", async () => {
         const current = await metrics();
-        return sample(current, "odzew_worker_messages_processed_total", labels) === 7 ? current : undefined;
+        return metricValue(current, "odzew_worker_messages_processed_total", labels) === 7 ? current : undefined;
       });
-      expect(sample(text, "odzew_kafka_consumer_lag", { ...labels, partition: "0" })).toBe(0);
-      expect(sample(text, "odzew_worker_messages_dead_lettered_total", labels)).toBe(1);
+      expect(metricValue(text, "odzew_kafka_consumer_lag", { ...labels, partition: "0" })).toBe(0);
+      expect(metricValue(text, "odzew_worker_messages_dead_lettered_total", labels)).toBe(1);
 
       // A stopped worker no longer reports a lag for partitions another worker may own now.
       await worker.stop();
       stopped = true;
-      expect(sample(await metrics(), "odzew_kafka_consumer_lag", labels)).toBeUndefined();
-      expect(sample(await metrics(), "odzew_worker_messages_processed_total", labels)).toBe(7);
+      expect(metricValue(await metrics(), "odzew_kafka_consumer_lag", labels)).toBeUndefined();
+      expect(metricValue(await metrics(), "odzew_worker_messages_processed_total", labels)).toBe(7);
     } finally {
       release();
       if (!stopped) await worker.stop();

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { seededRandom } from "@odzew/core";
 import { POLISH_MODEL, scorePolish } from "./sentiment.pl.ts";
 import { fold } from "./tokenize.ts";
 import type { Sentiment, SentimentLabel } from "./types.ts";
@@ -641,17 +642,6 @@ function isMixed(rating: number): boolean {
   return rating >= 2.5 && rating <= 3.5;
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Logistic regression on the positive and negative rows: Adagrad, L2 on the buckets an example
  * touches, the classes weighted to balance (the rarer class counts as much as the commoner), the
@@ -741,7 +731,7 @@ function fit(rows: { text: string; rating: number }[], settings: Settings): Sent
   let bias = 0;
   let biasSquares = 0;
   const { rate, l2 } = settings;
-  const random = mulberry32(settings.seed);
+  const random = seededRandom(settings.seed);
   const order = Array.from({ length: labels.length }, (_, example) => example);
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
     for (let position = order.length - 1; position > 0; position--) {

@@ -38,3 +38,4 @@ export {
   type IntervalName,
   type SearchPage,
 } from "./team-search.ts";
+export { writeSettled } from "./settle.ts";

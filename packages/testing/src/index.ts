@@ -12,3 +12,4 @@ export { startFixtureServer, useFixtureServers, type FixtureHandler, type Fixtur
 export { dockerAvailable, startElasticsearch } from "./docker.ts";
 export { sampleEnrichedMention, sampleRawMention } from "./mentions.ts";
 export { REPO_ROOT, freePort, runTs, runService, type RunningProcess } from "./process.ts";
+export { metricValue } from "./metrics.ts";

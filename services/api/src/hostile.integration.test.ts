@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "@odzew/core";
 import { SECRETS, TEAM_KEYS, canaries, personalMention, seededMention, startApiFixture, type ApiFixture } from "./test-support.ts";
 
 /**
@@ -66,7 +67,7 @@ describe("a slice of more than 10,000 mentions", () => {
   });
 
   it("survives thousands of hostile queries: no 5xx, never outside the slice, never slow", async () => {
-    const random = mulberry32(20261128);
+    const random = seededRandom(20261128);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const hostile = [
       "*",
@@ -221,15 +222,3 @@ describe("a slice of more than 10,000 mentions", () => {
     expect(statuses.get(400) ?? 0).toBeGreaterThan(300);
   }, 600_000);
 });
-
-/** A small seeded PRNG, so that a failure can be replayed exactly. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

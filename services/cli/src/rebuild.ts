@@ -10,25 +10,15 @@ import {
   type EnrichedMention,
   type TopicNames,
 } from "@odzew/schema";
-import { MentionStore, SearchRequestError, connectEngine, type BulkOutcome } from "@odzew/search";
+import { MentionStore, SearchRequestError, connectEngine, writeSettled, type BulkOutcome } from "@odzew/search";
 import type { CliEnv } from "./env.ts";
 
-/** Send to the engine until nothing is left to retry; returns what it refused for good. */
-async function settle<T extends { id: string }>(items: T[], write: (pending: T[]) => Promise<BulkOutcome>): Promise<BulkOutcome["rejected"]> {
-  const rejected: BulkOutcome["rejected"] = [];
-  let pending = items;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    const outcome = await write(pending);
-    rejected.push(...outcome.rejected);
-    const retry = new Set(outcome.retryable.map((failure) => failure.id));
-    pending = pending.filter((item) => retry.has(item.id));
-    if (pending.length === 0) break;
-    if (attempt >= 10) {
-      throw new OdzewError("SEARCH_UNAVAILABLE", `the engine kept refusing ${pending.length} items: ${outcome.retryable[0]?.reason}`, { retryable: true });
-    }
-    await sleep(backoffMs(attempt, 500, 15_000));
+/** Between rounds of a rebuild's writes: back off, and give up after ten rounds. */
+async function pause(attempt: number, outcome: BulkOutcome, pending: number): Promise<void> {
+  if (attempt >= 10) {
+    throw new OdzewError("SEARCH_UNAVAILABLE", `the engine kept refusing ${pending} items: ${outcome.retryable[0]?.reason}`, { retryable: true });
   }
-  return rejected;
+  await sleep(backoffMs(attempt, 500, 15_000));
 }
 
 /** Authors erased so far (their pseudonyms), from the compacted erasures topic. */
@@ -78,9 +68,9 @@ export async function rebuildIndex(options: {
         if (value.authorPseudonym && erased.has(value.authorPseudonym)) report.skippedErased++;
         else latest.set(value.id, value);
       }
-      const rejected = await settle([...latest.values()], (pending) => options.store.upsert(pending));
+      const rejected = await writeSettled([...latest.values()], (mention) => mention.id, (pending) => options.store.upsert(pending), pause);
       report.rejected += rejected.length;
-      if (rejected[0] && firstRejection.length === 0) firstRejection.push(rejected[0].reason);
+      if (rejected[0] && firstRejection.length === 0) firstRejection.push(rejected[0].failure.reason);
     },
     onProgress: (count) => options.onProgress?.("mentions", count),
   });
@@ -91,10 +81,7 @@ export async function rebuildIndex(options: {
     schema: workflowEventSchema,
     logger: options.logger,
     handle: async (values) => {
-      const byMention = new Map<string, typeof values>();
-      for (const value of values) byMention.set(value.mentionId, [...(byMention.get(value.mentionId) ?? []), value]);
-      const groups = [...byMention.entries()].map(([id, list]) => ({ id, list }));
-      const rejected = await settle(groups, (pending) => options.store.applyWorkflow(pending.flatMap((group) => group.list)));
+      const rejected = await writeSettled(values, (event) => event.mentionId, (pending) => options.store.applyWorkflow(pending), pause);
       report.rejected += rejected.length;
     },
     onProgress: (count) => options.onProgress?.("workflow events", count),

@@ -7,6 +7,7 @@ import { sourcesFileSchema, type RawMention, type SourceConfig } from "@odzew/sc
 import { HttpClient } from "@odzew/sources";
 import {
   createTestPipeline,
+  metricValue,
   readTopic,
   runService,
   stackEnv,
@@ -99,18 +100,6 @@ async function feeds() {
   });
 }
 
-/** The sum of a metric's samples whose labels include `labels`, from the text format; undefined if none. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  let sum: number | undefined;
-  for (const line of text.split("\n")) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((pair) => [pair[1], pair[2]]));
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) sum = (sum ?? 0) + Number(match[3]);
-  }
-  return sum;
-}
-
 const rawKeys = async (pipeline: TestPipeline) =>
   (await readTopic(pipeline.kafka, pipeline.topics.mentionsRaw)).map((message) => (message.value as RawMention).nativeId);
 
@@ -189,17 +178,17 @@ describe("scheduler and two collectors on the real broker", () => {
 
       // The same, as Prometheus sees it (both collectors and the scheduler run in this process).
       const text = await metricsText();
-      const collected = (source: string) => sample(text, "odzew_collector_mentions_collected_total", { source });
+      const collected = (source: string) => metricValue(text, "odzew_collector_mentions_collected_total", { source });
       expect([collected("shop-alfa"), collected("shop-beta"), collected("app-ios"), collected("news")]).toEqual([8, 5, 3, 2]);
-      expect(sample(text, "odzew_collector_polls_total", { source: "shop-beta", outcome: "ok" })).toBe(3);
-      expect(sample(text, "odzew_collector_polls_total", { outcome: "failed" })).toBe(0);
-      expect(sample(text, "odzew_collector_http_errors_total")).toBe(0);
-      expect(sample(text, "odzew_collector_requests_total", { source: "shop-alfa" })).toBe(2 + 1 + 1);
-      expect(sample(text, "odzew_collector_source_alert", { source: "shop-beta", code: "LAYOUT_CHANGED" })).toBe(1);
-      expect(sample(text, "odzew_collector_source_alert", { source: "shop-alfa" })).toBe(0);
-      expect(sample(text, "odzew_scheduler_jobs_total", { source: "shop-alfa", reason: "schedule" })).toBe(2);
-      expect(sample(text, "odzew_scheduler_jobs_total", { source: "shop-alfa", reason: "manual" })).toBe(1);
-      expect(sample(text, "odzew_worker_messages_processed_total", { topic: pipeline.topics.collectJobs })).toBe(4 + 4 + 1 + 1);
+      expect(metricValue(text, "odzew_collector_polls_total", { source: "shop-beta", outcome: "ok" })).toBe(3);
+      expect(metricValue(text, "odzew_collector_polls_total", { outcome: "failed" })).toBe(0);
+      expect(metricValue(text, "odzew_collector_http_errors_total")).toBe(0);
+      expect(metricValue(text, "odzew_collector_requests_total", { source: "shop-alfa" })).toBe(2 + 1 + 1);
+      expect(metricValue(text, "odzew_collector_source_alert", { source: "shop-beta", code: "LAYOUT_CHANGED" })).toBe(1);
+      expect(metricValue(text, "odzew_collector_source_alert", { source: "shop-alfa" })).toBe(0);
+      expect(metricValue(text, "odzew_scheduler_jobs_total", { source: "shop-alfa", reason: "schedule" })).toBe(2);
+      expect(metricValue(text, "odzew_scheduler_jobs_total", { source: "shop-alfa", reason: "manual" })).toBe(1);
+      expect(metricValue(text, "odzew_worker_messages_processed_total", { topic: pipeline.topics.collectJobs })).toBe(4 + 4 + 1 + 1);
     } finally {
       for (const { collector, transactionalProducer } of collectors) {
         await collector.stop();

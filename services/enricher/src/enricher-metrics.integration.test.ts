@@ -1,18 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publish } from "@odzew/kafka";
-import { createTestPipeline, freePort, runService, sampleRawMention, stackEnv, waitFor, type TestPipeline } from "@odzew/testing";
-
-/** The sum of a metric's samples whose labels include `labels`, from the text format; undefined if none. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  let sum: number | undefined;
-  for (const line of text.split("\n")) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((pair) => [pair[1], pair[2]]));
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) sum = (sum ?? 0) + Number(match[3]);
-  }
-  return sum;
-}
+import { createTestPipeline, freePort, metricValue, runService, sampleRawMention, stackEnv, waitFor, type TestPipeline } from "@odzew/testing";
 
 describe("enricher service metrics", () => {
   let pipeline: TestPipeline;
@@ -51,16 +39,16 @@ describe("enricher service metrics", () => {
       const labels = { topic: pipeline.topics.mentionsRaw, group };
       const text = await waitFor("three enriched and one dead-lettered in /metrics", async () => {
         const current = await metrics();
-        return sample(current, "odzew_worker_messages_processed_total", labels) === 3 &&
-          sample(current, "odzew_worker_messages_dead_lettered_total", labels) === 1
+        return metricValue(current, "odzew_worker_messages_processed_total", labels) === 3 &&
+          metricValue(current, "odzew_worker_messages_dead_lettered_total", labels) === 1
           ? current
           : undefined;
       });
-      expect(sample(text, "odzew_worker_messages_dead_lettered_total", { ...labels, code: "MESSAGE_INVALID" })).toBe(1);
-      expect(sample(text, "odzew_kafka_consumer_lag", labels)).toBe(0);
-      expect(sample(text, "odzew_enricher_mentions_total", { lang: "pl" })).toBe(3);
-      expect(sample(text, "odzew_enricher_mentions_total", { lang: "pl", sentiment: "negative" })).toBe(1);
-      expect(sample(text, "odzew_worker_batch_duration_seconds_count", labels)).toBeGreaterThanOrEqual(1);
+      expect(metricValue(text, "odzew_worker_messages_dead_lettered_total", { ...labels, code: "MESSAGE_INVALID" })).toBe(1);
+      expect(metricValue(text, "odzew_kafka_consumer_lag", labels)).toBe(0);
+      expect(metricValue(text, "odzew_enricher_mentions_total", { lang: "pl" })).toBe(3);
+      expect(metricValue(text, "odzew_enricher_mentions_total", { lang: "pl", sentiment: "negative" })).toBe(1);
+      expect(metricValue(text, "odzew_worker_batch_duration_seconds_count", labels)).toBeGreaterThanOrEqual(1);
       expect(text).toMatch(/^odzew_process_resident_memory_bytes \d+/m);
       // No mention id or URL ever becomes a label.
       for (const mention of mentions) {

@@ -1,7 +1,7 @@
 import { OdzewError, backoffMs, sleep, type Logger } from "@odzew/core";
-import { createBatchWorker, type BatchContext, type BatchWorker, type Consumed, type Kafka, type Producer } from "@odzew/kafka";
-import { enrichedMentionSchema, workflowEventSchema, type TopicNames, type WorkflowEvent } from "@odzew/schema";
-import type { BulkOutcome, MentionStore } from "@odzew/search";
+import { createBatchWorker, type BatchContext, type BatchWorker, type Consumed, type Kafka, type Producer, type Rejection } from "@odzew/kafka";
+import { enrichedMentionSchema, workflowEventSchema, type TopicNames } from "@odzew/schema";
+import { writeSettled, type BulkOutcome, type MentionStore } from "@odzew/search";
 
 /**
  * Writes enriched mentions to the search engine. The offset of a chunk is committed only after
@@ -44,7 +44,7 @@ export function createIndexer(options: {
           logger.info({ mention: id }, "mention of an erased author not indexed");
         }
       }
-      return writeUntilDone([...latest.values()], (pending) => options.store.upsert(pending.map((message) => message.value)), context, logger);
+      return writeOrRetry([...latest.values()], (message) => message.value.id, (pending) => options.store.upsert(pending.map((message) => message.value)), context, logger);
     },
   });
 }
@@ -76,49 +76,35 @@ export function createWorkflowApplier(options: {
     logger,
     chunkSize: 500,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
-    handle: async (messages, context) => {
-      // One write per mention with all of its events of the chunk, in order.
-      const byMention = new Map<string, Consumed<WorkflowEvent>[]>();
-      for (const message of messages) byMention.set(message.value.mentionId, [...(byMention.get(message.value.mentionId) ?? []), message]);
-      const groups = [...byMention.values()].map((list) => ({ list, value: { id: list[0]!.value.mentionId } }));
-      const rejected = await writeUntilDone(groups, (pending) => options.store.applyWorkflow(pending.flatMap((group) => group.list.map((message) => message.value))), context, logger);
-      return rejected.flatMap((rejection) => rejection.message.list.map((message) => ({ message, code: rejection.code, reason: rejection.reason })));
-    },
+    // All events of one mention in the chunk go in one write, in order; they succeed or fail together.
+    handle: (messages, context) =>
+      writeOrRetry(messages, (message) => message.value.mentionId, (pending) => options.store.applyWorkflow(pending.map((message) => message.value)), context, logger),
   });
 }
 
 /**
- * Send items to the engine until every one is stored or refused for good: passing refusals
- * (429, 5xx, version conflicts) are retried with backoff, final ones returned to be
- * dead-lettered with the engine's reason. Stops without committing when the worker must stop.
+ * Write a chunk until every item is stored or refused for good: passing refusals (429, 5xx,
+ * version conflicts) are retried with backoff while the worker keeps its partitions; final ones
+ * come back to be dead-lettered with the engine's reason. Stops without committing when the
+ * worker must stop.
  */
-async function writeUntilDone<M extends { value: { id: string } }>(
-  items: M[],
-  write: (pending: M[]) => Promise<BulkOutcome>,
+async function writeOrRetry<T>(
+  messages: Consumed<T>[],
+  idOf: (message: Consumed<T>) => string,
+  write: (pending: Consumed<T>[]) => Promise<BulkOutcome>,
   context: BatchContext,
   logger: Logger,
-): Promise<{ message: M; code: string; reason: string }[]> {
-  const rejections: { message: M; code: string; reason: string }[] = [];
-  let pending = items;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    const outcome = await write(pending);
-    const byId = new Map(pending.map((message) => [message.value.id, message]));
-    for (const failure of outcome.rejected) {
-      const message = byId.get(failure.id);
-      if (message) rejections.push({ message, code: `SEARCH_REJECTED_${failure.status}`, reason: failure.reason });
-    }
-    pending = outcome.retryable.flatMap((failure) => byId.get(failure.id) ?? []);
-    logger.debug({ indexed: outcome.indexed.length, retry: pending.length, rejected: outcome.rejected.length }, "bulk");
-    if (pending.length === 0) break;
+): Promise<Rejection<T>[]> {
+  const refused = await writeSettled(messages, idOf, write, async (attempt, outcome, pending) => {
     const wait = backoffMs(attempt, 500, 30_000);
     const first = outcome.retryable[0];
-    logger.warn({ pending: pending.length, attempt, waitMs: wait, status: first?.status }, `engine refused items for now: ${first?.reason}`);
+    logger.warn({ pending, attempt, waitMs: wait, status: first?.status }, `engine refused items for now: ${first?.reason}`);
     await sleep(wait, context.signal);
     if (!context.shouldContinue()) {
       // Not committed: whoever takes the partition next writes these.
-      throw new OdzewError("SEARCH_UNAVAILABLE", `stopping with ${pending.length} items not yet written`, { retryable: true });
+      throw new OdzewError("SEARCH_UNAVAILABLE", `stopping with ${pending} items not yet written`, { retryable: true });
     }
     await context.heartbeat();
-  }
-  return rejections;
+  });
+  return refused.map(({ item, failure }) => ({ message: item, code: `SEARCH_REJECTED_${failure.status}`, reason: failure.reason }));
 }
