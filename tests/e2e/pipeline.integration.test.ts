@@ -54,6 +54,7 @@ describe("pipeline end to end", () => {
         "    brands: [zuraw]",
         '    schedule: "*/2 * * * * *"',
         `    url: ${siteBase}/opinie`,
+        "    network: { allowPrivate: true }",
         "    lang: pl",
         "    selectors:",
         "      item: article.opinia",

@@ -17,3 +17,4 @@ export {
   type Histogram,
 } from "./metrics.ts";
 export { seededRandom } from "./random.ts";
+export { redactUrl, redactUrls } from "./redact-url.ts";

@@ -9,6 +9,7 @@ import {
 } from "kafkajs";
 import type { Logger } from "@odzew/core";
 import type { TopicSpec } from "@odzew/schema";
+import { alignTopicConfigs } from "./topic-config.ts";
 
 export interface KafkaConnection {
   brokers: string[];
@@ -78,7 +79,10 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
   });
 }
 
-/** Create the topics that do not exist yet; existing ones are left as they are. */
+/**
+ * Create the topics that do not exist yet, and bring the settings each spec names to existing
+ * ones (e.g. a compaction lag added later; see alignTopicConfigs). Returns the topics created.
+ */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], replicationFactor = 1): Promise<string[]> {
   const admin: Admin = kafka.admin();
   await admin.connect();
@@ -96,6 +100,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], replication
         })),
       });
     }
+    await alignTopicConfigs(admin, specs.filter((spec) => existing.has(spec.name)));
     return missing.map((spec) => spec.name);
   } finally {
     await admin.disconnect();

@@ -109,4 +109,55 @@ describe("batch worker on the real broker", () => {
     await waitFor("the handed-over messages", () => done.length >= 2);
     expect(done).toEqual([1, 2]);
   });
+
+  it("publishes a chunk far above the broker's 1 MiB limit, and dead-letters a burst of large invalid messages without stopping", async () => {
+    const topic = pipeline.topics.mentionsEnriched;
+    // 500 mentions of 3,000 characters, twice over as the enriched copy carries them: ~3 MB in one call.
+    const large = Array.from({ length: 500 }, (_, n) => ({ key: `big-${n}`, value: { n, text: "ż".repeat(3_000), masked: "ż".repeat(3_000) } }));
+    await publish(pipeline.producer, topic, large);
+    const offsets = await (async () => {
+      const admin = pipeline.kafka.admin();
+      await admin.connect();
+      try {
+        return await admin.fetchTopicOffsets(topic);
+      } finally {
+        await admin.disconnect();
+      }
+    })();
+    expect(offsets.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(500);
+
+    // A message no broker takes is refused up front, naming it, and never retried.
+    const refused = await publish(pipeline.producer, topic, [{ key: "huge", value: { text: "x".repeat(1_100_000) } }]).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OdzewError);
+    expect(refused).toMatchObject({ code: "KAFKA_MESSAGE_TOO_LARGE", retryable: false });
+
+    // 400 invalid messages of 3 KB each: their dead letters alone exceed 1 MiB.
+    const burst = Array.from({ length: 400 }, (_, n) => ({ key: `bad-${n}`, value: { n: `not a number ${"x".repeat(3_000)}` } }));
+    await publish(pipeline.producer, pipeline.topics.collectJobs, burst);
+    const seen: number[] = [];
+    let crashed = false;
+    const worker = createBatchWorker({
+      kafka: pipeline.kafka,
+      producer: pipeline.producer,
+      groupId: "burst-group",
+      topic: pipeline.topics.collectJobs,
+      deadLetterTopic: pipeline.topics.erasures,
+      stage: "enrich",
+      schema: itemSchema,
+      logger: pipeline.logger,
+      onCrash: () => {
+        crashed = true;
+      },
+      async handle(messages) {
+        seen.push(...messages.map((message) => message.value.n));
+        return [];
+      },
+    });
+    workers.push(worker);
+    await worker.start();
+    const letters = await readTopic(pipeline.kafka, pipeline.topics.erasures, { minMessages: 400, timeoutMs: 60_000 });
+    expect(new Set(letters.map((letter) => letter.key)).size).toBe(400);
+    expect(crashed).toBe(false);
+    expect(worker.ready()).toBe(true);
+  });
 });

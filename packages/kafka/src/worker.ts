@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
 import type { z } from "zod";
 import { OdzewError, backoffMs, counter, describeError, gauge, histogram, sleep, truncate, type Logger } from "@odzew/core";
@@ -26,6 +27,12 @@ export interface BatchContext {
   /** Aborted when the worker stops: pass it to waits so that shutdown is not held up. */
   signal: AbortSignal;
   heartbeat(): Promise<void>;
+  /**
+   * Wait `ms` while staying in the group: the wait is cut into slices shorter than the session
+   * timeout with a heartbeat after each. Resolves false as soon as the worker must stop (the
+   * caller then gives the work back uncommitted).
+   */
+  wait(ms: number): Promise<boolean>;
 }
 
 export interface BatchWorkerOptions<T> {
@@ -41,6 +48,11 @@ export interface BatchWorkerOptions<T> {
   /** How many messages one handler call gets at most. */
   chunkSize?: number;
   /**
+   * How many bytes of message values one handler call gets at most (default 8 MB; a single
+   * larger message goes alone): memory stays bounded however long the reviews are.
+   */
+  chunkBytes?: number;
+  /**
    * Process a chunk. Resolve when its effect is durable, returning the messages to dead-letter.
    * Throw an `OdzewError` with `retryable: true` to have the whole chunk retried with backoff.
    * Anything else is unexpected and stops the worker.
@@ -48,6 +60,11 @@ export interface BatchWorkerOptions<T> {
   handle(messages: Consumed<T>[], context: BatchContext): Promise<Rejection<T>[]>;
   /** Called when the consumer crashed for good; services exit so that a supervisor restarts them. */
   onCrash?(error: unknown): void;
+  /**
+   * Partitions processed at once (default 1). The indexer raises it so that the engine works on
+   * several bulk writes while Kafka fetches; order within a partition is kept either way.
+   */
+  partitionsConcurrently?: number;
 }
 
 export interface BatchWorker {
@@ -102,6 +119,7 @@ function workerMetrics() {
 export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorker {
   const logger = options.logger.child({ topic: options.topic, groupId: options.groupId });
   const chunkSize = options.chunkSize ?? 500;
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const metrics = workerMetrics();
   const labels = { topic: options.topic, group: options.groupId };
   const lagLabels = (partition: number) => ({ ...labels, partition: String(partition) });
@@ -167,7 +185,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
             partition,
             offset: message.offset,
             key: message.key?.toString("utf8") ?? null,
-            ...payloadOf(message.value),
+            ...payloadOf(message.value, MAX_DEAD_LETTER_PAYLOAD_BYTES),
           },
           failedAt: new Date().toISOString(),
         };
@@ -207,11 +225,13 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
 
     if (tombstones > 0) logger.debug({ partition: batch.partition, tombstones }, "tombstones passed over");
 
+    const shouldContinue = () => running && payload.isRunning() && !payload.isStale();
     const context: BatchContext = {
       logger,
-      shouldContinue: () => running && payload.isRunning() && !payload.isStale(),
+      shouldContinue,
       heartbeat: () => payload.heartbeat(),
       signal: stopping.signal,
+      wait: (ms) => waitInGroup(ms, stopping.signal, shouldContinue, () => payload.heartbeat()),
     };
     let rejections: Rejection<T>[] = [];
     for (let attempt = 1; valid.length > 0; attempt++) {
@@ -224,9 +244,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
         const wait = backoffMs(attempt, 500, 30_000);
         metrics.retries.inc({ ...labels, code: error.code });
         logger.warn({ attempt, waitMs: wait, code: error.code }, `retrying chunk: ${describeError(error)}`);
-        await sleep(wait, stopping.signal);
-        if (!context.shouldContinue()) return false;
-        await payload.heartbeat();
+        if (!(await context.wait(wait))) return false;
       }
     }
 
@@ -270,14 +288,15 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
         eachBatch: async (payload) => {
           const messages = payload.batch.messages;
           const first = messages[0];
           if (first) setLag(payload.batch.partition, payload.batch.highWatermark, first.offset);
-          for (let start = 0; start < messages.length; start += chunkSize) {
+          const chunks = chunkMessages(messages, chunkSize, chunkBytes);
+          for (const [position, chunk] of chunks.entries()) {
             if (!running || !payload.isRunning() || payload.isStale()) return;
-            const done = await processChunk(payload, messages.slice(start, start + chunkSize), start + chunkSize >= messages.length);
+            const done = await processChunk(payload, chunk, position === chunks.length - 1);
             if (!done) return;
             await payload.heartbeat();
           }
@@ -317,8 +336,62 @@ function decode<T>(message: KafkaMessage, schema: z.ZodType<T>): Decoded<T> {
   return { ok: false, reason: `schema validation failed: ${issues}` };
 }
 
-function payloadOf(value: Buffer | null): { value: string | null; encoding: "utf8" | "base64" } {
+/**
+ * Room for the original payload in a dead letter: the letter (reason, position, payload) must fit
+ * in one Kafka message, and base64 grows a payload by a third.
+ */
+export const MAX_DEAD_LETTER_PAYLOAD_BYTES = 600_000;
+
+/**
+ * The original payload of a dead letter: UTF-8 text when it is valid UTF-8, else base64. One too
+ * large to carry is cut to its first bytes, with its full size and SHA-256 so it can be found.
+ */
+export function payloadOf(
+  value: Buffer | null,
+  maxBytes = MAX_DEAD_LETTER_PAYLOAD_BYTES,
+): { value: string | null; encoding: "utf8" | "base64"; truncated?: { bytes: number; sha256: string } } {
   if (value === null) return { value: null, encoding: "utf8" };
-  const text = value.toString("utf8");
-  return Buffer.from(text, "utf8").equals(value) ? { value: text, encoding: "utf8" } : { value: value.toString("base64"), encoding: "base64" };
+  const whole = value.length <= maxBytes;
+  const kept = whole ? value : value.subarray(0, maxBytes);
+  const truncated = whole ? {} : { truncated: { bytes: value.length, sha256: createHash("sha256").update(value).digest("hex") } };
+  const text = kept.toString("utf8");
+  return Buffer.from(text, "utf8").equals(kept)
+    ? { value: text, encoding: "utf8", ...truncated }
+    : { value: kept.toString("base64"), encoding: "base64", ...truncated };
+}
+
+export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** Cut a fetched batch into handler chunks of at most `maxCount` messages and `maxBytes` of values, in order. */
+export function chunkMessages<M extends { value: Buffer | null }>(messages: M[], maxCount: number, maxBytes: number): M[][] {
+  const chunks: M[][] = [];
+  let current: M[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = message.value?.length ?? 0;
+    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** Heartbeats must reach the coordinator well within the 10 s session timeout. */
+const HEARTBEAT_SLICE_MS = 2_000;
+
+async function waitInGroup(ms: number, signal: AbortSignal, shouldContinue: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (!shouldContinue() || signal.aborted) return false;
+    const left = until - Date.now();
+    if (left <= 0) return true;
+    await sleep(Math.min(left, HEARTBEAT_SLICE_MS), signal);
+    if (!shouldContinue() || signal.aborted) return false;
+    await heartbeat();
+  }
 }

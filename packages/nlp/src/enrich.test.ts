@@ -55,6 +55,15 @@ describe("enrichment of one mention", () => {
     expect(other.enrich({ text: "x", author: { name: "Jan Kowalski" } }).authorPseudonym).not.toBe(result.authorPseudonym);
   });
 
+  it("carries no second copy of the text when there was nothing to mask", () => {
+    const result = enrichment.enrich({ title: "Szybka dostawa", text: "Paczka przyszła następnego dnia, polecam.", author: { name: "Ola" } });
+    expect(result.masked).toBeUndefined();
+    expect(result.personalData).toEqual([]);
+    // Only the title held personal data: the masked copy is there, with the title masked.
+    const titled = enrichment.enrich({ title: "Pisać na ola@example.pl", text: "Paczka przyszła następnego dnia." });
+    expect(titled.masked?.title).not.toContain("ola@example.pl");
+  });
+
   it("keeps the source's brands and adds those found in the text", () => {
     const result = enrichment.enrich({ text: "Odbiór z Paczkomatu bez problemu.", brandHints: ["zabka"] });
     expect(result.brands).toEqual([

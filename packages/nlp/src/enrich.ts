@@ -137,7 +137,11 @@ export function createEnrichment(options: EnrichmentOptions) {
         topics,
         ...(options.authorKey && input.author?.name ? { authorPseudonym: pseudonymiseAuthor(input.author.name, options.authorKey) } : {}),
         personalData,
-        masked: { text: maskedText.text, ...(maskedTitle ? { title: maskedTitle.text } : {}) },
+        // Only where masking changed something: a second copy of every text would double the
+        // enriched topic and the messages the broker must take.
+        ...(maskedText.text !== input.text || (maskedTitle !== undefined && maskedTitle.text !== input.title)
+          ? { masked: { text: maskedText.text, ...(maskedTitle ? { title: maskedTitle.text } : {}) } }
+          : {}),
         priority,
       };
     },

@@ -25,6 +25,15 @@ const cronExpression = z
 export const alertsFileSchema = z.strictObject({
   /** Slack-compatible incoming webhooks; the URLs are secrets, so prefer `env:`. */
   webhooks: z.array(webhookSchema).default([]),
+  /**
+   * What of the mentions behind an alert goes to the webhooks (and onto the alert record):
+   * `masked` (default): the pseudonymous view, i.e. masked title and text, sentiment, reach, the
+   * source type; no author, link, source id or reply. `full`: the original title and text and the
+   * link, for a channel as trusted as a full-view team. `none`: no mention content at all, only
+   * the alert's message and counts. The API shows each team the mentions through its own view,
+   * whatever this says.
+   */
+  webhookMentions: z.enum(["masked", "full", "none"]).default("masked"),
   /** Only these brands (default: every brand). */
   brands: z.array(id).optional(),
   spike: z
@@ -63,12 +72,19 @@ export type AlertsFile = z.infer<typeof alertsFileSchema>;
 
 export const ALERT_SCHEMA_VERSION = 1;
 
+/**
+ * A mention behind an alert as the webhooks got it (`webhookMentions`): the source id, text and
+ * link only where that setting allows them. The API never serves this copy; it shows each team
+ * the mention by id through the team's own slice and view.
+ */
 export const alertMentionSchema = z.object({
   id: z.string(),
-  source: z.string(),
+  source: z.string().optional(),
+  sourceType: z.string().optional(),
   title: z.string().optional(),
-  text: z.string(),
+  text: z.string().optional(),
   url: z.string().optional(),
+  lang: z.string().optional(),
   reach: z.number().optional(),
   sentiment: z.string().optional(),
   publishedAt: z.string(),
@@ -101,6 +117,10 @@ export const alertSchema = z.object({
   brand: z.string().optional(),
   source: z.string().optional(),
   sentiment: z.string().optional(),
+  /** Languages of the mentions the alert counts (spikes: all in its window; reach: the mention's). */
+  languages: z.array(z.string()).optional(),
+  /** Source-health alerts: the collector's code. */
+  code: z.enum(["LAYOUT_CHANGED", "BLOCKED", "FAILING"]).optional(),
   message: z.string(),
   openedAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),

@@ -53,12 +53,27 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "the name of an environme
 const lang = z.string().regex(/^[a-z]{2}$/, "an ISO 639-1 code such as pl or en");
 const country = z.string().regex(/^[a-z]{2}$/, "a two-letter country code in lowercase, such as pl");
 
+/**
+ * Which private addresses a source may reach. By default none: a source URL, a redirect or a
+ * next-page link that leads to loopback, a private range, link-local (cloud metadata) or
+ * CGNAT is refused. `allowPrivate: true` allows any for this source; a list allows only the
+ * addresses of those host names (as written in the URLs), e.g. `["reviews.intranet", "127.0.0.1"]`.
+ */
+const sourceNetwork = z.strictObject({
+  allowPrivate: z
+    .union([z.boolean(), z.array(z.string().min(1, "a host name such as reviews.intranet or 10.0.0.5")).min(1)], {
+      error: "true, false, or a list of host names that may resolve to private addresses",
+    })
+    .default(false),
+});
+
 const sourceBase = {
   id,
   brands: z.array(id).default([]),
   schedule: cronExpression,
   enabled: z.boolean().default(true),
   limits: sourceLimits,
+  network: sourceNetwork.optional(),
 };
 
 export const htmlSelectorsSchema = z.strictObject({

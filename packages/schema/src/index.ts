@@ -36,6 +36,8 @@ export {
   workflowStateSchema,
   ERASURE_SCHEMA_VERSION,
   erasureSchema,
+  erasureKey,
+  isErasedMention,
   type Erasure,
   type WorkflowState,
   pipelineStageSchema,

@@ -5,6 +5,8 @@ import { z } from "zod";
 export const MENTION_SCHEMA_VERSION = 1;
 
 const isoDateTime = z.iso.datetime({ offset: true });
+/** A link people will click: http(s) only, never `javascript:`, `data:` or `file:`. */
+const webUrl = z.url({ protocol: /^https?$/, message: "an http(s) URL" });
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, starting with a letter or digit");
 
 export const SOURCE_TYPES = [
@@ -62,8 +64,8 @@ export const rawMentionSchema = z.object({
   source: z.object({ id, type: sourceTypeSchema }),
   /** The source's own id of this mention, unique within the source. */
   nativeId: z.string().min(1).max(512),
-  url: z.url().optional(),
-  author: z.object({ name: z.string().max(500), profileUrl: z.url().optional() }).optional(),
+  url: webUrl.optional(),
+  author: z.object({ name: z.string().max(500), profileUrl: webUrl.optional() }).optional(),
   title: z.string().max(2_000).optional(),
   text: z.string().max(100_000),
   rating: ratingSchema.optional(),

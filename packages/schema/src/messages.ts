@@ -9,7 +9,8 @@ export const collectJobSchema = z.object({
   schemaVersion: z.literal(COLLECT_JOB_SCHEMA_VERSION),
   jobId: z.string().min(1),
   sourceId: z.string().min(1),
-  reason: z.enum(["schedule", "backfill", "manual"]),
+  /** `retry`: a one-off job the scheduler sends when a source's `health.retryNotBefore` has come. */
+  reason: z.enum(["schedule", "backfill", "manual", "retry"]),
   requestedAt: z.iso.datetime({ offset: true }),
 });
 export type CollectJob = z.infer<typeof collectJobSchema>;
@@ -72,6 +73,8 @@ export const deadLetterSchema = z.object({
     /** The payload as UTF-8 text when it was valid UTF-8, else base64. */
     value: z.string().nullable(),
     encoding: z.enum(["utf8", "base64"]),
+    /** Set when the payload was too large to carry whole: `value` is its beginning. */
+    truncated: z.object({ bytes: z.number().int().positive(), sha256: z.string() }).optional(),
   }),
   failedAt: z.iso.datetime({ offset: true }),
 });
@@ -102,13 +105,48 @@ export const sourceHealthSchema = z.object({
   consecutiveFailures: z.number().int().nonnegative().default(0),
   lastError: z.string().optional(),
   alert: sourceAlertSchema.optional(),
+  /**
+   * The source asked us to wait (a 429/503 with a long Retry-After): no poll before this time.
+   * Scheduled jobs before it are skipped; the scheduler sends a one-off job at this time.
+   */
+  retryNotBefore: z.iso.datetime({ offset: true }).optional(),
+  /** Set while a catch-up is in progress: new reviews a poll left unread are being read on later polls. */
+  catchingUp: z
+    .object({
+      since: z.iso.datetime({ offset: true }),
+      /** Pages the catch-up has read so far. */
+      pages: z.number().int().nonnegative(),
+      message: z.string(),
+    })
+    .optional(),
 });
 export type SourceHealth = z.infer<typeof sourceHealthSchema>;
 
 /**
+ * Where a poll cut short by its limits (`maxPages`, `maxItemsPerPoll`) stopped, so that later
+ * polls read the reviews it left between there and the reviews delivered before.
+ */
+export const sourceResumeSchema = z.object({
+  /** One per paging lane that is not finished (App Store: one per country), by its first page reference. */
+  lanes: z.array(
+    z.object({
+      lane: z.string(),
+      /** The page (URL or token) to continue from. */
+      next: z.string(),
+    }),
+  ),
+  /** Native ids delivered before the gap opened (newest first): reaching one ends the catch-up. */
+  until: z.array(z.string()).max(1_000),
+  since: z.iso.datetime({ offset: true }),
+  /** Pages read catching up so far; at max(`limits.backfillPages`, 100) the catch-up gives up. */
+  pages: z.number().int().nonnegative(),
+});
+export type SourceResume = z.infer<typeof sourceResumeSchema>;
+
+/**
  * What a collector remembers of a source between polls, on the compacted cursors topic keyed by
  * source id: the native ids it delivered most recently (newest first), whether the first
- * backfill is done, and the source's health.
+ * backfill is done, the catch-up in progress if any, and the source's health.
  */
 export const sourceCursorSchema = z.object({
   schemaVersion: z.literal(CURSOR_SCHEMA_VERSION),
@@ -116,6 +154,7 @@ export const sourceCursorSchema = z.object({
   seen: z.array(z.string()).max(5_000),
   backfilled: z.boolean(),
   newestPublishedAt: z.iso.datetime({ offset: true }).optional(),
+  resume: sourceResumeSchema.optional(),
   health: sourceHealthSchema,
   updatedAt: z.iso.datetime({ offset: true }),
 });
@@ -124,14 +163,41 @@ export type SourceCursor = z.infer<typeof sourceCursorSchema>;
 export const ERASURE_SCHEMA_VERSION = 1;
 
 /**
- * An author erased on request (`odzew erase`). Key on the compacted erasures topic: the author's
- * pseudonym; the name itself is never stored. The indexer and every rebuild skip their mentions.
+ * An author, or one mention, erased on request (`odzew erase`). Key on the compacted erasures
+ * topic: `erasureKey(erasure)`, the author's pseudonym or `mention:ID`; the name itself is never
+ * stored. The enricher drops such mentions when they are collected again, the indexer and every
+ * rebuild skip them.
  */
-export const erasureSchema = z.object({
-  schemaVersion: z.literal(ERASURE_SCHEMA_VERSION),
-  authorPseudonym: z.string().min(1),
-  requestedAt: z.iso.datetime({ offset: true }),
-  /** Free text for the record, e.g. a ticket number; never the person's name. */
-  reference: z.string().max(200).optional(),
-});
+export const erasureSchema = z
+  .object({
+    schemaVersion: z.literal(ERASURE_SCHEMA_VERSION),
+    /** Every mention of this author (by pseudonym). */
+    authorPseudonym: z.string().min(1).optional(),
+    /** Only this mention. */
+    mentionId: z.string().regex(/^[a-f0-9]{32}$/).optional(),
+    requestedAt: z.iso.datetime({ offset: true }),
+    /** Free text for the record, e.g. a ticket number; never the person's name. */
+    reference: z.string().max(200).optional(),
+  })
+  .refine((erasure) => (erasure.authorPseudonym === undefined) !== (erasure.mentionId === undefined), {
+    message: "an erasure names either authorPseudonym or mentionId",
+  });
 export type Erasure = z.infer<typeof erasureSchema>;
+
+/** The key of an erasure on the erasures topic: the pseudonym, or `mention:ID`. */
+export function erasureKey(erasure: Pick<Erasure, "authorPseudonym" | "mentionId">): string {
+  return erasure.authorPseudonym ?? `mention:${erasure.mentionId ?? ""}`;
+}
+
+/** A pseudonym of one author ("a_" and 16 hex digits), not the one all anonymous authors share. */
+const PERSONAL_PSEUDONYM = /^a_[0-9a-f]{16}$/;
+
+/**
+ * Whether a mention is erased, given the keys on the erasures topic: the mention itself, or its
+ * author. An erasure of the anonymous authors' shared pseudonym is never applied (it would drop
+ * every anonymous review); `odzew erase` refuses to write one.
+ */
+export function isErasedMention(mention: { id: string; authorPseudonym?: string | undefined }, erased: (key: string) => boolean): boolean {
+  if (erased(erasureKey({ mentionId: mention.id }))) return true;
+  return mention.authorPseudonym !== undefined && PERSONAL_PSEUDONYM.test(mention.authorPseudonym) && erased(mention.authorPseudonym);
+}

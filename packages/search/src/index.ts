@@ -23,8 +23,22 @@ export {
   type SetupOptions,
 } from "./store.ts";
 export { toDocument } from "./store.ts";
-export { teamQuery, parseSearchText, SEARCH_LIMITS, type TeamFilters } from "./query.ts";
-export { projectMention, sourceFilter, type MentionDocument } from "./view.ts";
+export { teamQuery, parseSearchText, countSearchTerms, SEARCH_LIMITS, type TeamFilters } from "./query.ts";
+export {
+  projectMention,
+  sourceFilter,
+  isHttpUrl,
+  hiddenFilters,
+  assertVisible,
+  seesAssignee,
+  genericHealthMessage,
+  projectSourceHealth,
+  alertInSlice,
+  projectAlert,
+  type MentionDocument,
+  type TeamView,
+  type ViewFilter,
+} from "./view.ts";
 export { applyWorkflowEvent, workflowConflict, WORKFLOW_HISTORY_LIMIT } from "./workflow.ts";
 export {
   TeamSearch,
@@ -39,3 +53,5 @@ export {
   type SearchPage,
 } from "./team-search.ts";
 export { writeSettled } from "./settle.ts";
+export { isPassingRefusal, splitBulk, type ItemError } from "./bulk.ts";
+export { planUpsert, compareVersions, newestVersions, STORED_FIELDS, type StoredMention, type UpsertStep } from "./upsert-plan.ts";

@@ -98,6 +98,8 @@ export const mentionMappings = {
     langConfidence: { type: "float" },
     publishedAt: date,
     collectedAt: date,
+    // The source's newer date of an edited review; publishedAt stays the first one (it chose the index).
+    editedAt: date,
     enrichedAt: date,
     reach: { properties: { votes: { type: "long" }, helpful: { type: "long" }, followers: { type: "long" } } },
     reply: { properties: { text: fullText, author: keyword, publishedAt: date } },

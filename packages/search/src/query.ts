@@ -1,6 +1,7 @@
 import { OdzewError } from "@odzew/core";
 import type { TeamConfig } from "@odzew/schema";
 import { sliceFilter } from "./mappings.ts";
+import { assertVisible, type TeamView, type ViewFilter } from "./view.ts";
 
 /**
  * What a team may filter on. Everything here comes from request parameters, is validated by the
@@ -33,6 +34,8 @@ const TERM_FIELDS: Record<string, string> = {
   priority: "priority.level",
   status: "workflow.status",
 };
+/** The view field behind each allow-listed search field a view may hide. */
+const TERM_VIEW_FIELDS: Partial<Record<string, ViewFilter>> = { source: "source", priority: "priority", status: "status" };
 const TEXT_FIELDS = ["title", "text"] as const;
 
 /**
@@ -42,7 +45,25 @@ const TEXT_FIELDS = ["title", "text"] as const;
  */
 const SAFE_FLAGS = "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE";
 
-export const SEARCH_LIMITS = { length: 500, fieldTerms: 20, words: 64 };
+/**
+ * `words`: search terms of the whole text, where every word the engine's tokenizer would make
+ * (`a,b,c` is three) and every operator (`|`, `-`, `+`, parentheses, quotes) counts: `a|a|a…` is
+ * many terms, not one word. `clauses`: the most term clauses a search may expand to (terms ×
+ * the fields each is searched in), well under the engine's default `indices.query.bool.max_clause_count`
+ * of 1024, with room for the slice and filter clauses.
+ */
+export const SEARCH_LIMITS = { length: 500, fieldTerms: 20, words: 64, clauses: 800 };
+
+/**
+ * The terms a simple query string text costs the engine, counted generously: each run of letters
+ * and digits (the standard tokenizer splits at any other character, so this never counts fewer
+ * words than it makes), each ideograph or emoji (a token of its own), and each operator character.
+ */
+export function countSearchTerms(text: string): number {
+  const words = text.match(/\p{Extended_Pictographic}|[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]|[\p{L}\p{N}\p{M}]+/gu)?.length ?? 0;
+  const operators = text.match(/[|+\-()"~*]/g)?.length ?? 0;
+  return words + operators;
+}
 
 /** The searchable text fields of a view: the pseudonymous view searches what it may see. */
 function textFields(field: "title" | "text" | "both", masked: boolean): string[] {
@@ -74,15 +95,25 @@ function textQuery(text: string, field: "title" | "text" | "both", view: TeamCon
   };
 }
 
+/** How many term clauses one search term costs in a view (fields searched, both copies in the pseudonymous view). */
+function clausesPerTerm(field: "title" | "text" | "both", view: TeamConfig["view"]): number {
+  const fields = textFields(field, false).length;
+  return view === "full" ? fields : 2 * fields;
+}
+
 const FIELD_TOKEN = /(^|\s)(-?)([a-z]+):(?:"([^"]*)"|(\S+))/g;
 
 /**
  * Parse a search text: `field:value` parts for allow-listed fields become exact filters (a `-`
  * in front negates them), `title:`/`text:` restrict words to one field, and the rest is free
  * text for the engine's simple query string with the safe operators only. Unknown fields stay
- * plain words. Never produces a syntax error in the engine.
+ * plain words. Never produces a syntax error in the engine, nor more clauses than it allows: the
+ * words and operators of the free text and of every `title:`/`text:` part count against one cap.
+ * A field the team's view does not show (`source:` in the pseudonymous view) is refused.
  */
-export function parseSearchText(input: string, view: TeamConfig["view"]): { must: Clause[]; filter: Clause[]; mustNot: Clause[] } {
+export function parseSearchText(input: string, team: TeamView | TeamConfig["view"]): { must: Clause[]; filter: Clause[]; mustNot: Clause[] } {
+  const viewOf: TeamView = typeof team === "string" ? { view: team, hide: [] } : team;
+  const view = viewOf.view;
   // eslint-disable-next-line no-control-regex
   const cleaned = input.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
   if (cleaned.length > SEARCH_LIMITS.length) {
@@ -92,6 +123,19 @@ export function parseSearchText(input: string, view: TeamConfig["view"]): { must
   const filter: Clause[] = [];
   const mustNot: Clause[] = [];
   let fieldTerms = 0;
+  let terms = 0;
+  let clauses = 0;
+  const spend = (text: string, field: "title" | "text" | "both") => {
+    const count = countSearchTerms(text);
+    terms += count;
+    clauses += count * clausesPerTerm(field, view);
+    if (terms > SEARCH_LIMITS.words || clauses > SEARCH_LIMITS.clauses) {
+      throw new OdzewError(
+        "MESSAGE_INVALID",
+        `q: at most ${SEARCH_LIMITS.words} words (every alternative and every operator | - + ( ) " counts as one); simplify the search`,
+      );
+    }
+  };
   const rest = cleaned.replace(FIELD_TOKEN, (whole, lead: string, minus: string, name: string, quoted?: string, bare?: string) => {
     const value = (quoted ?? bare ?? "").trim();
     const termField = TERM_FIELDS[name];
@@ -100,6 +144,9 @@ export function parseSearchText(input: string, view: TeamConfig["view"]): { must
     if (++fieldTerms > SEARCH_LIMITS.fieldTerms) {
       throw new OdzewError("MESSAGE_INVALID", `q: at most ${SEARCH_LIMITS.fieldTerms} field:value parts`);
     }
+    const hidden = TERM_VIEW_FIELDS[name];
+    if (hidden) assertVisible(viewOf, hidden, `q: ${name}:`);
+    if (textField) spend(value, textField);
     const clause = termField ? { term: { [termField]: value.toLowerCase().slice(0, 100) } } : textQuery(value, textField!, view);
     if (minus) mustNot.push(clause);
     else if (termField) filter.push(clause);
@@ -107,15 +154,17 @@ export function parseSearchText(input: string, view: TeamConfig["view"]): { must
     return lead;
   });
   const free = rest.trim();
-  if (free.split(/\s+/).length > SEARCH_LIMITS.words) {
-    throw new OdzewError("MESSAGE_INVALID", `q: at most ${SEARCH_LIMITS.words} words`);
+  if (free !== "") {
+    spend(free, "both");
+    must.push(textQuery(free, "both", view));
   }
-  if (free !== "") must.push(textQuery(free, "both", view));
   return { must, filter, mustNot };
 }
 
 /** The filter clauses of validated request filters. */
-function filterClauses(filters: TeamFilters): Clause[] {
+function filterClauses(filters: TeamFilters, team: TeamView): Clause[] {
+  if (filters.source?.length) assertVisible(team, "source", "source");
+  if (filters.ratingMin !== undefined || filters.ratingMax !== undefined) assertVisible(team, "rating", "rating_min/rating_max");
   const clauses: Clause[] = [];
   const terms = (field: string, values: string[] | undefined) => {
     if (values?.length) clauses.push({ terms: { [field]: values } });
@@ -147,13 +196,13 @@ function filterClauses(filters: TeamFilters): Clause[] {
  * narrow it. Workflow stubs (events that arrived before their mention) are never results.
  */
 export function teamQuery(team: TeamConfig, filters: TeamFilters, extra: { filter?: Clause[]; mustNot?: Clause[] } = {}): Clause {
-  const text = filters.q ? parseSearchText(filters.q, team.view) : { must: [], filter: [], mustNot: [] };
+  const text = filters.q ? parseSearchText(filters.q, team) : { must: [], filter: [], mustNot: [] };
   return {
     bool: {
       filter: [
         sliceFilter(team.slice),
         { exists: { field: "source.id" } },
-        ...filterClauses(filters),
+        ...filterClauses(filters, team),
         ...text.filter,
         ...(extra.filter ?? []),
       ],

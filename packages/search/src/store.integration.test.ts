@@ -30,6 +30,8 @@ const teams: TeamConfig[] = [
   teamSchema.parse({ id: "beta", name: "Beta", keys: [{ env: "UNUSED" }], slice: { brands: ["orlen"], languages: ["en"] } }),
 ];
 
+const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+
 const mention = (nativeId: string, overrides: Partial<EnrichedMention> = {}) =>
   sampleEnrichedMention({ nativeId, sourceId: "contract", ...overrides });
 
@@ -62,7 +64,8 @@ describe.each(engines)("search contract: $name", ({ start }) => {
     const first = mention("dup-1", { text: "Pierwsza wersja opinii", reply: { text: "Dziękujemy za opinię" } });
     expect((await store.upsert([first])).indexed).toEqual([first.id]);
     const { reply: _reply, ...withoutReply } = first;
-    const again = await store.upsert([first, { ...withoutReply, text: "Poprawiona wersja opinii" }]);
+    // The review read again a day later: a newer version.
+    const again = await store.upsert([first, { ...withoutReply, text: "Poprawiona wersja opinii", collectedAt: later(first.collectedAt, 86_400_000) }]);
     expect(again.rejected).toEqual([]);
     await store.refresh();
     const page = await find("all", { q: "opinii" });
@@ -132,13 +135,14 @@ describe.each(engines)("search contract: $name", ({ start }) => {
     );
     await store.upsert(docs);
     await store.refresh();
+    // Filtered by source: the full view may (the pseudonymous one does not see source ids).
     const filters = { source: ["contract-agg"] };
-    const timeline = await search.timeline(team("alpha"), { ...filters, from: "2026-09-01T00:00:00.000Z", to: "2026-09-30T00:00:00.000Z" }, { interval: "week", split: "sentiment" });
+    const timeline = await search.timeline(team("all"), { ...filters, from: "2026-09-01T00:00:00.000Z", to: "2026-09-30T00:00:00.000Z" }, { interval: "week", split: "sentiment" });
     expect(timeline.buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(12);
-    const topics = await search.breakdown(team("alpha"), filters, "topic", 10);
+    const topics = await search.breakdown(team("all"), filters, "topic", 10);
     expect(topics.items.map((item) => [item.key, item.count])).toEqual([["delivery", 6], ["price", 6]]);
-    const first = await search.sample(team("alpha"), filters, { n: 6, strata: ["sentiment"], seed: "s" });
-    const again = await search.sample(team("alpha"), filters, { n: 6, strata: ["sentiment"], seed: "s" });
+    const first = await search.sample(team("all"), filters, { n: 6, strata: ["sentiment"], seed: "s" });
+    const again = await search.sample(team("all"), filters, { n: 6, strata: ["sentiment"], seed: "s" });
     expect(first.items.map((item) => item.id)).toEqual(again.items.map((item) => item.id));
     expect(first.strata.map((stratum) => [stratum.key.sentiment, stratum.allocated])).toEqual([["negative", 4], ["positive", 2]]);
     const target = docs[0]!;
@@ -167,13 +171,85 @@ describe.each(engines)("search contract: $name", ({ start }) => {
     const index = store.names.indexFor(blocked.publishedAt);
     await store.engine.request("PUT", `/${index}/_settings`, { "index.blocks.read_only_allow_delete": true });
     try {
-      const outcome = await store.upsert([{ ...blocked, text: "Zmieniona treść" }]);
+      const outcome = await store.upsert([{ ...blocked, text: "Zmieniona treść", collectedAt: later(blocked.collectedAt, 60_000) }]);
       expect(outcome.indexed).toEqual([]);
       expect(outcome.retryable).toHaveLength(1);
       expect(outcome.retryable[0]?.status).toBe(429);
     } finally {
       await store.engine.request("PUT", `/${index}/_settings`, { "index.blocks.read_only_allow_delete": null });
     }
+  });
+
+  it("never lets an older version replace a newer one, in any order or repetition", async () => {
+    const base = mention("order-1", { text: "Wersja pierwsza" });
+    const versions = [1, 2, 3].map((step) => ({ ...base, text: `Wersja ${step}`, collectedAt: later(base.collectedAt, step * 60_000) }));
+    // Newest first, then the older ones late (a zombie enricher), then the newest again.
+    for (const batch of [[versions[2]!], [versions[0]!], [versions[1]!, versions[0]!], [versions[2]!]]) {
+      const outcome = await store.upsert(batch);
+      expect(outcome.rejected).toEqual([]);
+      expect(outcome.retryable).toEqual([]);
+    }
+    await store.refresh();
+    const stored = (await search.get(team("all"), base.id)) as { text: string };
+    expect(stored.text).toBe("Wersja 3");
+    expect(await store.count(store.names.all, { ids: { values: [base.id] } })).toBe(1);
+  });
+
+  it("keeps an edited review in one document when its date moves to another month, with the edit time apart", async () => {
+    const original = mention("edit-1", { text: "Przed edycją", publishedAt: "2026-06-30T22:00:00.000Z" });
+    await store.upsert([original]);
+    await store.refresh();
+    const edited = { ...original, text: "Po edycji", publishedAt: "2026-07-02T08:00:00.000Z", collectedAt: later(original.collectedAt, 60_000) };
+    const editOutcome = await store.upsert([edited]);
+    expect(editOutcome).toMatchObject({ indexed: [original.id], rejected: [], retryable: [] });
+    await store.refresh();
+    expect(await store.count(store.names.all, { ids: { values: [original.id] } })).toBe(1);
+    const stored = (await search.get(team("all"), original.id)) as { text: string; publishedAt: string; editedAt?: string };
+    expect(stored).toMatchObject({ text: "Po edycji", publishedAt: original.publishedAt, editedAt: edited.publishedAt });
+    // An edit read before the first version was even refreshed into search lands in the same document too.
+    const quick = mention("edit-2", { publishedAt: "2026-05-31T23:30:00.000Z" });
+    await store.upsert([quick]);
+    await store.upsert([{ ...quick, publishedAt: "2026-06-01T00:10:00.000Z", collectedAt: later(quick.collectedAt, 1_000) }]);
+    await store.refresh();
+    expect(await store.count(store.names.all, { ids: { values: [quick.id] } })).toBe(1);
+  });
+
+  it("keeps the service workflow when a new version of the mention arrives", async () => {
+    const target = mention("wf-keep-1", { publishedAt: "2026-08-10T10:00:00.000Z" });
+    await store.upsert([target]);
+    await store.applyWorkflow([
+      { schemaVersion: 1, eventId: "k1", mentionId: target.id, publishedAt: target.publishedAt, team: "alpha", actor: "ola", type: "claimed", at: "2026-08-10T11:00:00.000Z" },
+    ]);
+    await store.upsert([{ ...target, text: "Nowa wersja", collectedAt: later(target.collectedAt, 60_000) }]);
+    await store.refresh();
+    const stored = (await search.get(team("all"), target.id)) as { text: string; workflow?: { status: string } };
+    expect(stored).toMatchObject({ text: "Nowa wersja", workflow: { status: "claimed" } });
+  });
+
+  it("treats a write block and a closed index as passing refusals: retried, never rejected", async () => {
+    const doc = mention("wblock-1", { publishedAt: "2025-02-15T10:00:00.000Z" });
+    await store.upsert([doc]);
+    const index = store.names.indexFor(doc.publishedAt);
+    const newer = { ...doc, text: "Zmieniona", collectedAt: later(doc.collectedAt, 60_000) };
+    await store.engine.request("PUT", `/${index}/_settings`, { "index.blocks.write": true });
+    try {
+      const outcome = await store.upsert([newer]);
+      expect(outcome.rejected).toEqual([]);
+      expect(outcome.retryable.map((failure) => failure.id)).toEqual([doc.id]);
+      expect(outcome.retryable[0]?.reason).toMatch(/cluster_block_exception/);
+    } finally {
+      await store.engine.request("PUT", `/${index}/_settings`, { "index.blocks.write": null });
+    }
+    await store.engine.request("POST", `/${index}/_close`);
+    try {
+      const outcome = await store.upsert([newer]);
+      expect(outcome.rejected).toEqual([]);
+      expect(outcome.retryable.map((failure) => failure.id)).toEqual([doc.id]);
+    } finally {
+      await store.engine.request("POST", `/${index}/_open`, undefined, { wait_for_active_shards: 1 });
+    }
+    const outcome = await store.upsert([newer]);
+    expect(outcome.indexed).toEqual([doc.id]);
   });
 
   it("installs its setup again without harm and drops the alias of a removed team", async () => {

@@ -2,27 +2,61 @@ import type { Logger } from "@odzew/core";
 import type { EnrichedMention, TeamConfig, WorkflowEvent, WorkflowState } from "@odzew/schema";
 import { SearchRequestError, type Engine } from "./engine.ts";
 import { applyWorkflowEvent } from "./workflow.ts";
+import { addFailure, emptyOutcome, splitBulk, type BulkOutcome, type ItemError } from "./bulk.ts";
+import { STORED_FIELDS, newestVersions, planUpsert, type StoredMention } from "./upsert-plan.ts";
+
+export type { BulkFailure, BulkOutcome } from "./bulk.ts";
+
+/** How long, and for how many mentions, the store remembers where it wrote: well past a refresh. */
+const RECENT_HOMES_TTL_MS = 30_000;
+const RECENT_HOMES_LIMIT = 200_000;
+
+/** A bounded map of mention id → index, entries expiring after `ttlMs` (insertion order = age). */
+class RecentHomes {
+  private readonly entries = new Map<string, { index: string; at: number }>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly limit: number,
+  ) {}
+
+  remember(id: string, index: string): void {
+    this.entries.delete(id);
+    this.entries.set(id, { index, at: Date.now() });
+    const oldest = Date.now() - this.ttlMs;
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= this.limit && entry.at >= oldest) break;
+      this.entries.delete(key);
+    }
+  }
+
+  get(id: string): string | undefined {
+    const entry = this.entries.get(id);
+    return entry && entry.at >= Date.now() - this.ttlMs ? entry.index : undefined;
+  }
+}
+
+const targetIndex = (action: unknown): string => {
+  const operation = Object.values(action as Record<string, { _index: string }>)[0];
+  return operation?._index ?? "";
+};
+
+/** Largest bulk request the indexer sends, in bytes of JSON. */
+export const MAX_BULK_BYTES = 8 * 1024 * 1024;
 import { indexNames, indexTemplate, mentionMappings, sliceFilter, type IndexNames, type PolishAnalysis } from "./mappings.ts";
-
-/** One bulk item the engine did not accept. */
-export interface BulkFailure {
-  id: string;
-  status: number;
-  reason: string;
-}
-
-/** What happened to each mention of a bulk upsert. */
-export interface BulkOutcome {
-  indexed: string[];
-  /** Failed for a reason that may pass (429, 5xx, a version conflict): send again later. */
-  retryable: BulkFailure[];
-  /** Refused for good (mapping or document error): dead-letter with the reason. */
-  rejected: BulkFailure[];
-}
 
 interface BulkResponse {
   errors: boolean;
-  items: Record<string, { _id: string; status: number; error?: { type?: string; reason?: string } }>[];
+  items: Record<string, { _id: string; status: number; error?: ItemError }>[];
+}
+
+interface StoredHit {
+  _index: string;
+  _id: string;
+  _seq_no?: number;
+  _primary_term?: number;
+  found?: boolean;
+  error?: ItemError;
+  _source?: Omit<StoredMention, "index" | "seqNo" | "primaryTerm">;
 }
 
 interface SearchResponse {
@@ -37,6 +71,12 @@ export interface SetupOptions {
 export class MentionStore {
   readonly names: IndexNames;
   private readonly logger: Logger;
+  /**
+   * Where this process wrote each mention lately. Search sees a write only after the next refresh
+   * (1 s); an edit whose date moved to another month, arriving within that second, still finds
+   * the document it must replace.
+   */
+  private readonly recentHomes = new RecentHomes(RECENT_HOMES_TTL_MS, RECENT_HOMES_LIMIT);
 
   constructor(
     readonly engine: Engine,
@@ -143,22 +183,103 @@ export class MentionStore {
   }
 
   /**
-   * Insert or replace mentions by id. The pipeline's fields are replaced whole (a field the new
-   * version lacks disappears, exactly as a rebuild from the topics would have it); the one field
-   * the pipeline does not own, the service `workflow`, is carried over.
+   * Insert or replace mentions by id, newest version wins (see planUpsert): one real-time read of
+   * what the engine holds, then one conditional bulk write. A mention lives in the index of the
+   * month it was first published, whatever its source later says; an older version that arrives
+   * late never replaces a newer one; the service `workflow` is carried over. A write that meets a
+   * document changed since the read (a workflow event, another indexer) comes back as retryable
+   * and is planned again from the new state.
    */
-  async upsert(mentions: EnrichedMention[]): Promise<BulkOutcome> {
-    const outcome: BulkOutcome = { indexed: [], retryable: [], rejected: [] };
-    if (mentions.length === 0) return outcome;
-    const lines: unknown[] = [];
+  async upsert(versions: EnrichedMention[]): Promise<BulkOutcome> {
+    const outcome = emptyOutcome();
+    if (versions.length === 0) return outcome;
+    const mentions = newestVersions(versions, (mention) => mention);
+    const stored = await this.storedVersions(mentions, outcome);
+    const pairs: { action: unknown; source: unknown }[] = [];
+    const ids: string[] = [];
+    const superseded: string[] = [];
     for (const mention of mentions) {
-      const doc = toDocument(mention);
-      lines.push({ update: { _index: this.names.indexFor(mention.publishedAt), _id: mention.id, retry_on_conflict: 3 } });
-      lines.push({ script: { source: REPLACE_KEEPING_WORKFLOW, lang: "painless", params: { doc } }, upsert: doc });
+      if (outcome.retryable.some((failure) => failure.id === mention.id)) continue;
+      const step = planUpsert(mention, stored.get(mention.id), (publishedAt) => this.names.indexFor(publishedAt), toDocument);
+      if (step.kind === "skip") {
+        superseded.push(step.id);
+        continue;
+      }
+      ids.push(step.id);
+      pairs.push(
+        step.kind === "create"
+          ? { action: { create: { _index: step.index, _id: step.id } }, source: step.document }
+          : { action: { index: { _index: step.index, _id: step.id, if_seq_no: step.seqNo, if_primary_term: step.primaryTerm } }, source: step.document },
+      );
     }
-    const response = await this.engine.bulk<BulkResponse>(lines);
-    classifyBulk(response, mentions.map((mention) => mention.id), outcome);
+    if (superseded.length > 0) outcome.superseded = superseded;
+    let offset = 0;
+    for (const request of splitBulk(pairs, MAX_BULK_BYTES)) {
+      const response = await this.engine.bulk<BulkResponse>(request.lines);
+      classifyBulk(response, ids.slice(offset, offset + request.count), outcome);
+      offset += request.count;
+    }
+    const written = new Set(outcome.indexed);
+    pairs.forEach((pair, position) => {
+      const id = ids[position]!;
+      if (written.has(id)) this.recentHomes.remember(id, targetIndex(pair.action));
+    });
     return outcome;
+  }
+
+  /**
+   * What the engine holds of these mentions: a real-time multi-get in the index of each one's
+   * publication month, then, for those not there, a search across every month (an edited review
+   * whose date moved lives in the month it was first published). A mention whose index cannot be
+   * read now (closed) is marked retryable in `outcome`.
+   */
+  private async storedVersions(mentions: EnrichedMention[], outcome: BulkOutcome): Promise<Map<string, StoredMention>> {
+    const stored = new Map<string, StoredMention>();
+    const read = (hit: StoredHit): StoredMention => ({
+      index: hit._index,
+      seqNo: hit._seq_no ?? 0,
+      primaryTerm: hit._primary_term ?? 1,
+      ...hit._source,
+    });
+    // Both at once: the real-time read of each mention's home month, and a search for the same ids
+    // across every month (which sees documents only once refreshed).
+    const [response, elsewhere] = await Promise.all([
+      this.engine.request<{ docs: StoredHit[] }>("POST", "/_mget", {
+        docs: mentions.map((mention) => ({ _index: this.names.indexFor(mention.publishedAt), _id: mention.id, _source: STORED_FIELDS })),
+      }),
+      this.engine.request<{ hits: { hits: StoredHit[] } }>(
+        "POST",
+        `/${this.names.pattern}/_search`,
+        { size: mentions.length, query: { ids: { values: mentions.map((mention) => mention.id) } }, _source: STORED_FIELDS, seq_no_primary_term: true },
+        { ignore_unavailable: true, allow_no_indices: true },
+      ),
+    ]);
+    let missing: string[] = [];
+    response.docs.forEach((hit, position) => {
+      const id = mentions[position]!.id;
+      if (hit.found) stored.set(id, read(hit));
+      else if (hit.error && hit.error.type !== "index_not_found_exception") addFailure(outcome, id, 503, hit.error);
+      else missing.push(id);
+    });
+    // Written to another month by this process moments ago, maybe not yet visible to search.
+    const recent = missing.flatMap((id) => {
+      const index = this.recentHomes.get(id);
+      return index ? [{ id, index }] : [];
+    });
+    if (recent.length > 0) {
+      const again = await this.engine.request<{ docs: StoredHit[] }>("POST", "/_mget", {
+        docs: recent.map((entry) => ({ _index: entry.index, _id: entry.id, _source: STORED_FIELDS })),
+      });
+      for (const hit of again.docs) if (hit.found) stored.set(hit._id, read(hit));
+      missing = missing.filter((id) => !stored.has(id));
+    }
+    if (missing.length === 0) return stored;
+    // The real-time read is the truth for the home month: a search hit there is a document deleted
+    // since the last refresh (an erasure).
+    const home = new Map(mentions.map((mention) => [mention.id, this.names.indexFor(mention.publishedAt)]));
+    const wanted = new Set(missing);
+    for (const hit of elsewhere.hits.hits) if (wanted.has(hit._id) && hit._index !== home.get(hit._id)) stored.set(hit._id, read(hit));
+    return stored;
   }
 
   /**
@@ -168,7 +289,7 @@ export class MentionStore {
    * the order in which the two topics are replayed does not matter. Outcome per mention id.
    */
   async applyWorkflow(events: WorkflowEvent[]): Promise<BulkOutcome> {
-    const outcome: BulkOutcome = { indexed: [], retryable: [], rejected: [] };
+    const outcome = emptyOutcome();
     if (events.length === 0) return outcome;
     const byMention = new Map<string, WorkflowEvent[]>();
     for (const event of events) byMention.set(event.mentionId, [...(byMention.get(event.mentionId) ?? []), event]);
@@ -273,24 +394,18 @@ export function toDocument(mention: EnrichedMention): Record<string, unknown> {
   return changed ? { ...doc, masked } : doc;
 }
 
-/** Sort the items of a bulk response into indexed, retryable (429, 409, 5xx) and rejected. */
+/**
+ * Sort the items of a bulk response into indexed, retryable (429, 409, 5xx, and refusals of the
+ * cluster or index such as a write block or a closed index) and rejected (the document's fault).
+ */
 function classifyBulk(response: BulkResponse, ids: string[], outcome: BulkOutcome): void {
   response.items.forEach((entry, position) => {
     const item = Object.values(entry)[0];
     const id = ids[position] ?? item?._id ?? "";
-    if (!item) {
-      outcome.retryable.push({ id, status: 0, reason: "missing item in bulk response" });
-    } else if (item.status >= 200 && item.status < 300) {
-      outcome.indexed.push(id);
-    } else {
-      const failure = { id, status: item.status, reason: `${item.error?.type ?? "error"}: ${item.error?.reason ?? "unknown"}` };
-      if (item.status === 429 || item.status === 409 || item.status >= 500) outcome.retryable.push(failure);
-      else outcome.rejected.push(failure);
-    }
+    if (!item) outcome.retryable.push({ id, status: 0, reason: "missing item in bulk response" });
+    else if (item.status >= 200 && item.status < 300) outcome.indexed.push(id);
+    else addFailure(outcome, id, item.status, item.error);
   });
 }
 
 const SET_WORKFLOW = "ctx._source.workflow = params.workflow;";
-
-const REPLACE_KEEPING_WORKFLOW =
-  "def workflow = ctx._source.workflow; ctx._source = params.doc; if (workflow != null) { ctx._source.workflow = workflow; }";

@@ -5,7 +5,7 @@ import { SearchRequestError, type Engine } from "./engine.ts";
 import type { IndexNames } from "./mappings.ts";
 import { sampleKeyOf } from "./store.ts";
 import { teamQuery, type TeamFilters } from "./query.ts";
-import { projectMention, sourceFilter, type MentionDocument } from "./view.ts";
+import { assertVisible, projectMention, sourceFilter, type MentionDocument, type TeamView, type ViewFilter } from "./view.ts";
 
 type Clause = Record<string, unknown>;
 
@@ -30,6 +30,16 @@ export const GROUP_FIELDS = {
   priority: "priority.level",
 } as const;
 export type GroupField = keyof typeof GROUP_FIELDS;
+
+/** Group fields and sorts that read a field some views do not show. */
+const GROUP_VIEW_FIELDS: Partial<Record<GroupField, ViewFilter>> = { source: "source", priority: "priority" };
+const SORT_VIEW_FIELDS: Partial<Record<SortName, ViewFilter>> = { priority: "priority", "rating-asc": "rating", "rating-desc": "rating" };
+
+/** Refuses grouping by a field the team's view does not show (its values are the hidden ones). */
+function assertGroupVisible(team: TeamView, field: GroupField | undefined, what: string): void {
+  const hidden = field ? GROUP_VIEW_FIELDS[field] : undefined;
+  if (hidden) assertVisible(team, hidden, `${what}=${field}`);
+}
 
 /** Fields a sample may be stratified by (keyword fields only, so "(none)" can stand for missing). */
 export const STRATA_FIELDS = GROUP_FIELDS;
@@ -98,7 +108,7 @@ export class TeamSearch {
       if (entry.error) {
         // An alias without indices yet is an empty slice; anything else is the engine's to report.
         if (entry.status === 404) return { hits: { total: 0, hits: [] } };
-        throw new OdzewError("SEARCH_REJECTED", `search refused: ${entry.error.type}: ${entry.error.reason}`);
+        throw new SearchRequestError("POST", "_msearch", entry.status ?? 500, { error: entry.error });
       }
       return entry;
     });
@@ -106,23 +116,34 @@ export class TeamSearch {
 
   async search(team: TeamConfig, filters: TeamFilters, options: { size: number; sort?: SortName; after?: string }): Promise<SearchPage> {
     const sortName = options.sort ?? (filters.q ? "relevance" : "newest");
+    const hidden = SORT_VIEW_FIELDS[sortName];
+    if (options.sort && hidden) assertVisible(team, hidden, `sort=${sortName}`);
     return this.page(team, teamQuery(team, filters), sortName, options.size, options.after);
   }
 
+  /**
+   * One page and the total, as two searches in one round trip. The page does not count (so the
+   * engine may skip documents that cannot reach it: with relevance, those whose score cannot
+   * beat the page; with dates, those outside it); the total (exact up to 100,000) is a count in
+   * filter context without scoring or sorting, the same for every page of a search, which the
+   * engine's request cache answers for the next page and the same search again.
+   */
   private async page(team: TeamConfig, query: Clause, sortName: SortName, size: number, after: string | undefined): Promise<SearchPage> {
     const body: Record<string, unknown> = {
+      timeout: this.timeout,
       size,
-      track_total_hits: 100_000,
+      track_total_hits: false,
       query,
       sort: SORTS[sortName],
       _source: sourceFilter(team),
     };
     if (after) body.search_after = decodeCursor(after, sortName);
-    const response = await this.run(team, body);
-    const hits = response.hits.hits;
+    const count = { timeout: this.timeout, size: 0, track_total_hits: 100_000, query: { constant_score: { filter: query } } };
+    const [response, counted] = await this.runMany(team, [{}, body, {}, count]);
+    const hits = response?.hits.hits ?? [];
     const last = hits[hits.length - 1];
     return {
-      total: totalOf(response),
+      total: counted ? totalOf(counted) : 0,
       items: hits.map((hit) => projectMention(hit._source, team)),
       ...(hits.length === size && last?.sort ? { next: encodeCursor(sortName, last.sort) } : {}),
     };
@@ -133,6 +154,21 @@ export class TeamSearch {
     const response = await this.run(team, { size: 1, query: teamQuery(team, {}, { filter: [{ ids: { values: [id] } }] }), _source: sourceFilter(team) });
     const hit = response.hits.hits[0];
     return hit ? projectMention(hit._source, team) : undefined;
+  }
+
+  /**
+   * Mentions by id, those of them that lie in the team's slice, as its view shows them (alerts
+   * name the mentions behind them; each team sees them through its own slice and view).
+   */
+  async getMany(team: TeamConfig, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const unique = [...new Set(ids)].slice(0, 1_000);
+    if (unique.length === 0) return new Map();
+    const response = await this.run(team, {
+      size: unique.length,
+      query: teamQuery(team, {}, { filter: [{ ids: { values: unique } }] }),
+      _source: sourceFilter(team),
+    });
+    return new Map(response.hits.hits.map((hit) => [hit._id, projectMention(hit._source, team)]));
   }
 
   /** The publication time of a mention in the team's slice (workflow events need it). */
@@ -154,32 +190,57 @@ export class TeamSearch {
   ): Promise<{ interval: IntervalName; from: string; to: string; buckets: { at: string; count: number; by?: Record<string, number> }[] }> {
     // The default end is the next full minute: the same request within a minute is the same
     // query, which the engine's request cache can answer for indices that did not change.
+    assertGroupVisible(team, options.split, "split");
     const now = options.now ?? new Date();
     const to = filters.to ?? new Date(Math.ceil(now.getTime() / 60_000) * 60_000).toISOString();
     const defaultSpan = options.interval === "hour" ? 2 * 86_400_000 : options.interval === "day" ? 30 * 86_400_000 : 365 * 86_400_000;
     const from = filters.from ?? new Date(Date.parse(to) - defaultSpan).toISOString();
-    const buckets = (Date.parse(to) - Date.parse(from)) / INTERVAL_MS[options.interval];
-    if (!(buckets >= 0)) throw new OdzewError("MESSAGE_INVALID", "from must be before to");
-    if (buckets > MAX_BUCKETS) {
+    const span = (Date.parse(to) - Date.parse(from)) / INTERVAL_MS[options.interval];
+    if (!(span >= 0)) throw new OdzewError("MESSAGE_INVALID", "from must be before to");
+    if (span > MAX_BUCKETS) {
       throw new OdzewError("MESSAGE_INVALID", `that range has more than ${MAX_BUCKETS} ${options.interval}s; choose a longer interval or a shorter range`);
     }
-    const histogram = {
+    const histogram = (bounds: boolean) => ({
       date_histogram: {
         field: "publishedAt",
         ...INTERVALS[options.interval],
         min_doc_count: 0,
-        extended_bounds: { min: from, max: to },
+        ...(bounds ? { extended_bounds: { min: from, max: to } } : {}),
         time_zone: options.timeZone ?? "UTC",
       },
-      ...(options.split ? { aggs: { by: { terms: { field: GROUP_FIELDS[options.split], size: options.splitSize ?? 10 } } } } : {}),
-    };
-    const response = await this.run(team, { size: 0, query: teamQuery(team, { ...filters, from, to }), aggs: { over_time: histogram } });
-    const agg = response.aggregations?.over_time as TermsAgg<{ key_as_string?: string; by?: TermsAgg }> | undefined;
+    });
+    // Two searches in one round trip. The counts carry no bounds of their own: a month index
+    // wholly inside the range then gets the same shard request whatever the range's ends (the
+    // engine rewrites the range away for it), so its counts come from the request cache until it
+    // changes; only the months at the ends are counted again. The empty buckets at the ends come
+    // from the second search, which matches nothing and only lays out the buckets of the range
+    // (in the time zone, by the engine's calendar).
+    const [counted, layout] = await this.runMany(team, [
+      {},
+      {
+        timeout: this.timeout,
+        size: 0,
+        query: teamQuery(team, { ...filters, from, to }),
+        aggs: {
+          over_time: {
+            ...histogram(false),
+            ...(options.split ? { aggs: { by: { terms: { field: GROUP_FIELDS[options.split], size: options.splitSize ?? 10 } } } } : {}),
+          },
+        },
+      },
+      {},
+      { timeout: this.timeout, size: 0, query: { match_none: {} }, aggs: { over_time: histogram(true) } },
+    ]);
+    type Bucket = { key: string | number; key_as_string?: string; doc_count: number; by?: TermsAgg };
+    const buckets = mergeBuckets(
+      (layout?.aggregations?.over_time as { buckets?: Bucket[] } | undefined)?.buckets ?? [],
+      (counted?.aggregations?.over_time as { buckets?: Bucket[] } | undefined)?.buckets ?? [],
+    );
     return {
       interval: options.interval,
       from,
       to,
-      buckets: (agg?.buckets ?? []).map((bucket) => ({
+      buckets: buckets.map((bucket) => ({
         at: bucket.key_as_string ?? new Date(Number(bucket.key)).toISOString(),
         count: bucket.doc_count,
         ...(options.split ? { by: Object.fromEntries((bucket.by?.buckets ?? []).map((entry) => [String(entry.key), entry.doc_count])) } : {}),
@@ -194,6 +255,7 @@ export class TeamSearch {
     field: GroupField,
     size: number,
   ): Promise<{ total: number; items: { key: string; count: number; share: number; sentiment: Record<string, number>; net: number }[] }> {
+    assertGroupVisible(team, field, "group");
     const response = await this.run(team, {
       size: 0,
       track_total_hits: true,
@@ -234,6 +296,7 @@ export class TeamSearch {
     const extra: Clause[] = [];
     if (status === "open") extra.push({ bool: { should: [{ term: { "workflow.status": "open" } }, { bool: { must_not: { exists: { field: "workflow.status" } } } }] } });
     if (status === "claimed") extra.push({ term: { "workflow.status": "claimed" } });
+    if (options.assignee !== undefined) assertVisible(team, "assignee", "assignee");
     if (options.assignee) extra.push({ term: { "workflow.assignee": options.assignee } });
     return this.page(team, this.unanswered(team, filters, extra), "priority", options.size, options.after);
   }
@@ -247,6 +310,8 @@ export class TeamSearch {
 
   /** Per source: how many mentions wait for an answer and how old the oldest is. */
   async sla(team: TeamConfig, filters: TeamFilters, now = new Date()): Promise<{ source: string; waiting: number; oldestPublishedAt: string; oldestAgeHours: number }[]> {
+    // Per source id: a view without source ids gets no per-source figures.
+    assertVisible(team, "source", "the per-source SLA");
     const response = await this.run(team, {
       size: 0,
       query: this.unanswered(team, filters),
@@ -282,48 +347,46 @@ export class TeamSearch {
     strata: { key: Record<string, string>; count: number; allocated: number; drawn: number }[];
     items: (Record<string, unknown> & { stratum: Record<string, string> })[];
   }> {
+    for (const field of options.strata) assertGroupVisible(team, field, "strata");
     const base = teamQuery(team, filters);
-    const population = totalOf(await this.run(team, { size: 0, track_total_hits: true, query: base }));
-    const cells = options.strata.length === 0 ? [{ key: {}, count: population }] : await this.strataCounts(team, base, options.strata);
+    // The population and its strata in one search.
+    const { population, cells } = await this.strataCounts(team, base, options.strata);
     const allocation = allocate(cells.map((cell) => cell.count), Math.min(options.n, population));
     const start = sampleKeyOf(createHash("sha256").update(options.seed).digest("hex"));
-    // Every stratum's draw in one round trip: its mentions in the order of their sample key (a
-    // fixed random permutation, see toDocument) from the seed's starting point, wrapping round;
-    // a few more than its share, for mentions that also sit in an earlier stratum.
+    // Every stratum's draw: its mentions in the order of their sample key (a fixed random
+    // permutation, see toDocument) from the seed's starting point, wrapping round; a few more
+    // than its share, for mentions that also sit in an earlier stratum.
     const draws = cells.map((cell, position) => ({ cell, want: allocation[position] ?? 0 })).filter((draw) => draw.want > 0);
-    const lines = draws.flatMap(({ cell, want }) =>
-      [{ gte: start }, { lt: start }].flatMap((range) => [
-        {},
-        {
-          timeout: this.timeout,
-          size: Math.min(want * 2 + 10, 1_000),
-          query: { bool: { filter: [base, ...stratumClauses(cell.key), { range: { sampleKey: range } }] } },
-          sort: [{ sampleKey: "asc" }, { id: "asc" }],
-          _source: sourceFilter(team),
-        },
-      ]),
-    );
-    const pairs = lines.length === 0 ? [] : await this.runMany(team, lines);
-    const responses = draws.map((_, position) => ({ hits: { hits: [...(pairs[2 * position]?.hits.hits ?? []), ...(pairs[2 * position + 1]?.hits.hits ?? [])] } }));
-    const taken = new Set<string>();
-    const items: (Record<string, unknown> & { stratum: Record<string, string> })[] = [];
-    const drawnByCell = new Map<Record<string, string>, number>();
-    draws.forEach(({ cell, want }, position) => {
-      let drawn = 0;
-      for (const hit of responses[position]?.hits.hits ?? []) {
-        if (drawn >= want) break;
-        if (taken.has(hit._id)) continue;
-        taken.add(hit._id);
-        drawn++;
-        items.push({ ...projectMention(hit._source, team), stratum: cell.key });
-      }
-      drawnByCell.set(cell.key, drawn);
+    const drawQuery = (cell: (typeof draws)[number]["cell"], want: number, range: Record<string, number>) => ({
+      timeout: this.timeout,
+      size: Math.min(want * 2 + 10, 1_000),
+      // No count: the engine may stop once the first sample keys are found.
+      track_total_hits: false,
+      query: { bool: { filter: [base, ...stratumClauses(cell.key), { range: { sampleKey: range } }] } },
+      sort: [{ sampleKey: "asc" }, { id: "asc" }],
+      _source: sourceFilter(team),
     });
-    const strata = cells.map((cell, position) => ({ key: cell.key, count: cell.count, allocated: allocation[position] ?? 0, drawn: drawnByCell.get(cell.key) ?? 0 }));
-    return { n: options.n, seed: options.seed, population, strata, items };
+    // Each stratum's mentions from the seed's point on; only a stratum that runs out before its
+    // share also reads from the start of the permutation (wrapping round), in a second round
+    // trip: the same sample as reading both parts always, with half the searches.
+    const firsts = draws.length === 0 ? [] : await this.runMany(team, draws.flatMap(({ cell, want }) => [{}, drawQuery(cell, want, { gte: start })]));
+    const wrapped = new Map<number, Hit[]>();
+    for (;;) {
+      const picked = pickSample(
+        draws.map(({ cell, want }, position) => ({ key: cell.key, want, hits: [...(firsts[position]?.hits.hits ?? []), ...(wrapped.get(position) ?? [])], complete: wrapped.has(position) })),
+      );
+      const missing = picked.short.filter((position) => !wrapped.has(position));
+      if (missing.length === 0) {
+        const items = picked.items.map(({ hit, stratum }) => ({ ...projectMention(hit._source, team), stratum }));
+        const strata = cells.map((cell, position) => ({ key: cell.key, count: cell.count, allocated: allocation[position] ?? 0, drawn: picked.drawn.get(cell.key) ?? 0 }));
+        return { n: options.n, seed: options.seed, population, strata, items };
+      }
+      const more = await this.runMany(team, missing.flatMap((position) => [{}, drawQuery(draws[position]!.cell, draws[position]!.want, { lt: start })]));
+      missing.forEach((position, index) => wrapped.set(position, more[index]?.hits.hits ?? []));
+    }
   }
 
-  private async strataCounts(team: TeamConfig, base: Clause, fields: GroupField[]): Promise<{ key: Record<string, string>; count: number }[]> {
+  private async strataCounts(team: TeamConfig, base: Clause, fields: GroupField[]): Promise<{ population: number; cells: { key: Record<string, string>; count: number }[] }> {
     const nest = (index: number): Record<string, unknown> => {
       const field = fields[index]!;
       return {
@@ -331,7 +394,9 @@ export class TeamSearch {
         ...(index + 1 < fields.length ? { aggs: { [`s${index + 1}`]: nest(index + 1) } } : {}),
       };
     };
-    const response = await this.run(team, { size: 0, query: base, aggs: { s0: nest(0) } });
+    const response = await this.run(team, { size: 0, track_total_hits: true, query: base, ...(fields.length > 0 ? { aggs: { s0: nest(0) } } : {}) });
+    const population = totalOf(response);
+    if (fields.length === 0) return { population, cells: [{ key: {}, count: population }] };
     const cells: { key: Record<string, string>; count: number }[] = [];
     const walk = (agg: TermsAgg & Record<string, unknown>, index: number, key: Record<string, string>) => {
       for (const bucket of agg.buckets) {
@@ -344,7 +409,7 @@ export class TeamSearch {
     const top = response.aggregations?.s0 as (TermsAgg & Record<string, unknown>) | undefined;
     if (top) walk(top, 0, {});
     // A fixed order (largest first, then by key) keeps the allocation reproducible.
-    return cells.sort((a, b) => b.count - a.count || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
+    return { population, cells: cells.sort((a, b) => b.count - a.count || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key))) };
   }
 
   /**
@@ -371,11 +436,53 @@ export class TeamSearch {
   }
 }
 
+/**
+ * The sample's picks, stratum by stratum in order: each takes its share from its hits in order,
+ * skipping mentions an earlier stratum took. `short`: strata that ran out of hits before their
+ * share while more may exist (their hits are not `complete`).
+ */
+export function pickSample(draws: { key: Record<string, string>; want: number; hits: Hit[]; complete: boolean }[]): {
+  items: { hit: Hit; stratum: Record<string, string> }[];
+  drawn: Map<Record<string, string>, number>;
+  short: number[];
+} {
+  const taken = new Set<string>();
+  const items: { hit: Hit; stratum: Record<string, string> }[] = [];
+  const drawn = new Map<Record<string, string>, number>();
+  const short: number[] = [];
+  draws.forEach(({ key, want, hits, complete }, position) => {
+    let count = 0;
+    for (const hit of hits) {
+      if (count >= want) break;
+      if (taken.has(hit._id)) continue;
+      taken.add(hit._id);
+      count++;
+      items.push({ hit, stratum: key });
+    }
+    if (count < want && !complete) short.push(position);
+    drawn.set(key, count);
+  });
+  return { items, drawn, short };
+}
+
 function stratumClauses(key: Record<string, string>): Clause[] {
   return Object.entries(key).map(([field, value]) => {
     const name = GROUP_FIELDS[field as GroupField];
     return value === NONE ? { bool: { must_not: { exists: { field: name } } } } : { term: { [name]: value } };
   });
+}
+
+/**
+ * The buckets of a range: every bucket of the layout (all of the range, empty) with the counts
+ * of the counted buckets laid over them by key; a counted bucket the layout lacks is kept, in
+ * key order. Pure, for timelines whose counts are searched without bounds.
+ */
+export function mergeBuckets<B extends { key: string | number; doc_count: number }>(layout: B[], counted: B[]): B[] {
+  const byKey = new Map(counted.map((bucket) => [Number(bucket.key), bucket]));
+  const merged = layout.map((bucket) => byKey.get(Number(bucket.key)) ?? { ...bucket, doc_count: 0 });
+  const laid = new Set(layout.map((bucket) => Number(bucket.key)));
+  const extra = counted.filter((bucket) => !laid.has(Number(bucket.key)));
+  return extra.length === 0 ? merged : [...merged, ...extra].sort((a, b) => Number(a.key) - Number(b.key));
 }
 
 /** `n` shared out in proportion to the counts, by largest remainder; ties go to the earlier cell. */
@@ -413,15 +520,27 @@ function encodeCursor(sort: SortName, values: unknown[]): string {
   return Buffer.from(JSON.stringify({ s: sort, v: values }), "utf8").toString("base64url");
 }
 
+/** What each sort key's cursor value must be, as the engine returns it. */
+function sortValueValid(key: string, value: unknown): boolean {
+  switch (key) {
+    case "publishedAt":
+      // Dates sort as epoch milliseconds.
+      return typeof value === "number" && Number.isSafeInteger(value);
+    case "id":
+      return typeof value === "string" && value.length <= 64;
+    case "_score":
+      return typeof value === "number" && Number.isFinite(value);
+    default:
+      // Floats with `missing: _last`: a number, or the engine's ±Infinity for a missing value.
+      return (typeof value === "number" && Number.isFinite(value)) || value === "Infinity" || value === "-Infinity";
+  }
+}
+
 function decodeCursor(cursor: string, sort: SortName): unknown[] {
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { s?: unknown; v?: unknown };
-    if (
-      value.s === sort &&
-      Array.isArray(value.v) &&
-      value.v.length === SORTS[sort].length &&
-      value.v.every((item) => item === null || typeof item === "string" || (typeof item === "number" && Number.isFinite(item)))
-    ) {
+    const keys = SORTS[sort].map((entry) => Object.keys(entry)[0]!);
+    if (value.s === sort && Array.isArray(value.v) && value.v.length === keys.length && value.v.every((item, index) => sortValueValid(keys[index]!, item))) {
       return value.v;
     }
   } catch {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { parseFeed } from "@rowanmanning/feed-parser";
-import { OdzewError } from "@odzew/core";
+import { OdzewError, redactUrl } from "@odzew/core";
 import { MENTION_SCHEMA_VERSION, mentionId, type FeedSourceConfig, type RawMention } from "@odzew/schema";
 import { paginate, resolveUrl, type Page, type PollProblem, type SourceAdapter } from "./adapter.ts";
 import { MAX_HTML_DEPTH, htmlDepth, roughText } from "./html-guard.ts";
@@ -47,9 +47,9 @@ function parseFeedText(text: string, url: string): Feed {
     return parseFeed(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new OdzewError("SOURCE_PARSE", `${url} is not a readable RSS or Atom feed: ${reason}`, {
+    throw new OdzewError("SOURCE_PARSE", `${redactUrl(url)} is not a readable RSS or Atom feed: ${reason}`, {
       cause: error,
-      context: { url, start: text.slice(0, 200) },
+      context: { url: redactUrl(url), start: text.slice(0, 200) },
     });
   }
 }

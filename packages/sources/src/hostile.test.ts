@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { htmlSourceSchema } from "@odzew/schema";
+import { readFileSync } from "node:fs";
+import { htmlSourceSchema, trustpilotSourceSchema } from "@odzew/schema";
 import { testLogger, useFixtureServers } from "@odzew/testing";
 import { MAX_HTML_DEPTH, htmlDepth } from "./html-guard.ts";
 import { htmlAdapter } from "./html.source.ts";
 import { HttpClient } from "./http-client.ts";
 import { testPollContext } from "./test-context.ts";
+import { trustpilotAdapter } from "./trustpilot.source.ts";
 import { plainText } from "./text.ts";
 
 const logger = testLogger("hostile");
@@ -43,13 +45,29 @@ describe("hostile pages cannot crash or stall a collector", () => {
       }
       response.end();
     });
-    const http = new HttpClient({ logger, minIntervalMsPerHost: 0 });
+    const http = new HttpClient({ logger, minIntervalMsPerHost: 0, allowPrivateHosts: true });
     await expect(htmlAdapter.poll(source(`${server.url}/`), testPollContext(logger, { http }))).rejects.toThrow(/larger than 5242880 bytes/);
   });
 
   it("turns a review of deeply nested markup into plain text instead of hanging", () => {
     const hostile = `${"<b>".repeat(50_000)}Uwaga na oszustów${"</b>".repeat(50_000)}<script>alert(1)</script>`;
     expect(plainText(hostile)).toBe("Uwaga na oszustów");
+  });
+
+  it("reads a Trustpilot review of 64 KB of <a<a<a… at once, words kept (4 KB used to block for seconds)", async () => {
+    const page = readFileSync(new URL("./fixtures/trustpilot/page-1.html", import.meta.url), "utf8");
+    const original = '"text":"Zamówienie przyszło następnego dnia.\\nWszystko dobrze zapakowane \\u0026 zgodne z opisem."';
+    expect(page).toContain(original);
+    const hostile = `"text":${JSON.stringify(`<b>Uwaga</b> na <i>oszustów</i> ${"<a".repeat(32_768)}`)}`;
+    const server = await serve((_request, response) => response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page.replace(original, hostile)));
+    const url = `${server.url}/review/zuraw.pl`;
+    const started = Date.now();
+    const result = await trustpilotAdapter.poll(trustpilotSourceSchema.parse({ id: "tp", type: "trustpilot", schedule: "* * * * *", url, limits: { maxPages: 1 } }), {
+      ...testPollContext(logger),
+      mode: "incremental",
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result.mentions[0]?.text).toMatch(/^Uwaga na oszustów/);
   });
 
   it("does not count elements whose end tag may be left out", () => {

@@ -160,7 +160,7 @@ describe("html source", () => {
 
   it("refuses a response larger than the size limit", async () => {
     const server = await serve((_request, response) => response.writeHead(200).end("x".repeat(2 * 1024 * 1024)));
-    const small = new HttpClient({ logger, minIntervalMsPerHost: 0, maxBytes: 1024 * 1024 });
+    const small = new HttpClient({ logger, minIntervalMsPerHost: 0, maxBytes: 1024 * 1024, allowPrivateHosts: true });
     await expect(htmlAdapter.poll(source(`${server.url}/`), context({ http: small }))).rejects.toThrow(/larger than/);
   });
 });

@@ -1,23 +1,65 @@
-import axios, { AxiosError, type AxiosInstance } from "axios";
+import { lookup as dnsLookup } from "node:dns/promises";
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { isIP, type LookupFunction } from "node:net";
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
 import iconv from "iconv-lite";
-import { OdzewError, backoffMs, sleep, type Logger } from "@odzew/core";
+import { OdzewError, backoffMs, sleep, type Logger, redactUrl } from "@odzew/core";
+import { forbiddenAddressReason } from "./address-guard.ts";
+
+/**
+ * Which private addresses (loopback, private ranges, link-local, CGNAT, …) may be fetched from:
+ * none (`false`, the default), any (`true`), or only those that these host names resolve to
+ * (as written in the URL, e.g. `["intranet.example", "127.0.0.1"]`).
+ */
+export type PrivateNetworkAllowance = boolean | readonly string[];
+
+/** An address a host name resolves to. */
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
 
 export interface HttpClientOptions {
   userAgent?: string;
+  /** Longest silence on the connection (no byte received), in ms. */
   timeoutMs?: number;
+  /**
+   * Longest time for one whole response, from connecting to the last byte and across its
+   * redirects, in ms, however steadily bytes keep trickling in. Not retried inside a request:
+   * the error is retryable, so the next poll tries again.
+   */
+  deadlineMs?: number;
   /** Largest response body accepted, in bytes. */
   maxBytes?: number;
   /** Attempts per request, the first included. */
   maxAttempts?: number;
   /** Minimum gap between two requests to the same host. */
   minIntervalMsPerHost?: number;
-  /** A Retry-After longer than this is not waited for; the request fails as retryable. */
+  /**
+   * A Retry-After up to this long is waited for inside the request; a longer one is not: the
+   * request fails at once, retryable, with `context.retryAfterMs`, for the caller to schedule.
+   */
+  maxInPollRetryAfterMs?: number;
+  /** @deprecated The former name of `maxInPollRetryAfterMs`. */
   maxRetryAfterMs?: number;
+  /** Redirects followed per request; each hop is checked like the first URL. */
+  maxRedirects?: number;
+  /**
+   * The default for every request: which private addresses may be fetched from. Sources set
+   * their own with `network.allowPrivate` (see `forSource`).
+   */
+  allowPrivateHosts?: PrivateNetworkAllowance;
+  /** How a host name is resolved (all its addresses); node's `dns.lookup` by default. */
+  resolveHost?: (hostname: string) => Promise<ResolvedAddress[]>;
   logger: Logger;
 }
 
 export interface FetchedPage {
+  /** The URL as requested. */
   url: string;
+  /** The URL that answered, after redirects. */
+  finalUrl: string;
   status: number;
   text: string;
   /** The character set the body was decoded from. */
@@ -31,35 +73,71 @@ export interface HttpRequestOptions {
   /** A string or bytes, sent as is: set the content-type header to match. */
   body?: string | Buffer;
   signal?: AbortSignal;
+  /** Which private addresses this request may reach; the client's (or source's) setting by default. */
+  allowPrivate?: PrivateNetworkAllowance;
 }
 
 export const DEFAULT_USER_AGENT = "OdzewBot/0.1 (+https://github.com/odzew/odzew; self-hosted review monitoring)";
 
+/** The part of a source's configuration the client reads: `network.allowPrivate`. */
+export interface SourceNetworkSettings {
+  network?: { allowPrivate?: PrivateNetworkAllowance | undefined } | undefined;
+}
+
+interface RawResponse {
+  finalUrl: string;
+  status: number;
+  headers: Record<string, unknown>;
+  body: Buffer;
+}
+
+type Settings = Required<Omit<HttpClientOptions, "logger" | "resolveHost" | "maxRetryAfterMs">>;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /**
- * The one HTTP client of all source adapters: timeouts, retries with backoff that honour
- * Retry-After, a polite User-Agent, a rate limit per host, a size cap and charset detection
- * that reads windows-1250 and ISO-8859-2 pages correctly.
+ * The one HTTP client of all source adapters: timeouts and a total deadline per response,
+ * retries with backoff that honour a short Retry-After, a polite User-Agent, a rate limit per
+ * host, a size cap, charset detection that reads windows-1250 and ISO-8859-2 pages correctly,
+ * and no way into the private network: every hop's host is resolved, every address checked,
+ * and the connection made to the checked address (a DNS answer that changes in between is
+ * never used). Error messages and log lines name URLs without their secrets (`redactUrl`).
  */
 export class HttpClient {
   private readonly axios: AxiosInstance;
-  private readonly nextSlot = new Map<string, number>();
-  private readonly options: Required<Omit<HttpClientOptions, "logger">>;
+  /** Shared with the views `forSource` makes: one rate limit per host for the whole process. */
+  private nextSlot = new Map<string, number>();
+  private readonly options: Settings;
+  private readonly init: HttpClientOptions;
   private readonly logger: Logger;
+  private readonly resolveHost: (hostname: string) => Promise<ResolvedAddress[]>;
 
   constructor(options: HttpClientOptions) {
+    this.init = options;
     this.options = {
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
       timeoutMs: options.timeoutMs ?? 15_000,
+      deadlineMs: options.deadlineMs ?? 30_000,
       maxBytes: options.maxBytes ?? 5 * 1024 * 1024,
       maxAttempts: options.maxAttempts ?? 4,
       minIntervalMsPerHost: options.minIntervalMsPerHost ?? 1_000,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
+      maxInPollRetryAfterMs: options.maxInPollRetryAfterMs ?? options.maxRetryAfterMs ?? 10_000,
+      maxRedirects: options.maxRedirects ?? 5,
+      allowPrivateHosts: options.allowPrivateHosts ?? false,
     };
+    for (const name of ["timeoutMs", "deadlineMs", "maxBytes", "maxAttempts", "minIntervalMsPerHost", "maxInPollRetryAfterMs", "maxRedirects"] as const) {
+      const value = this.options[name];
+      if (!Number.isFinite(value) || value < 0) throw new OdzewError("CONFIG_INVALID", `HttpClient option ${name} must be a number of 0 or more, not ${value}`);
+    }
+    this.resolveHost = options.resolveHost ?? ((hostname) => dnsLookup(hostname, { all: true, verbatim: true }));
     this.logger = options.logger.child({ scope: "http" });
     this.axios = axios.create({
       timeout: this.options.timeoutMs,
       maxContentLength: this.options.maxBytes,
-      maxRedirects: 5,
+      // Redirects are followed here, hop by hop, so that each one is checked.
+      maxRedirects: 0,
+      // Straight to the source: through a proxy the address checks would see only the proxy.
+      proxy: false,
       responseType: "arraybuffer",
       decompress: true,
       validateStatus: () => true,
@@ -71,68 +149,189 @@ export class HttpClient {
     });
   }
 
+  /**
+   * This client for one source: the same rate limits, with the source's own
+   * `network.allowPrivate` when it sets one.
+   */
+  forSource(source: SourceNetworkSettings): HttpClient {
+    const allowPrivate = source.network?.allowPrivate;
+    if (allowPrivate === undefined) return this;
+    const view = new HttpClient({ ...this.init, allowPrivateHosts: allowPrivate });
+    view.nextSlot = this.nextSlot;
+    return view;
+  }
+
   async get(url: string, signal?: AbortSignal): Promise<FetchedPage> {
     return this.request("GET", url, signal ? { signal } : {});
   }
 
   /**
    * Any request (POST for form posts and token exchanges, request headers such as
-   * Authorization) through the same rate limit, retries, size cap and charset detection as
-   * `get`. Header values are never logged.
+   * Authorization) through the same rate limit, retries, deadline, address checks, size cap and
+   * charset detection as `get`. Header values are never logged.
    */
   async request(method: HttpMethod, url: string, options: HttpRequestOptions = {}): Promise<FetchedPage> {
-    const { signal, headers: requestHeaders, body: requestBody } = options;
+    const { signal } = options;
+    const shown = redactUrl(url);
+    checkScheme(method, url, shown);
     for (let attempt = 1; ; attempt++) {
       await this.waitForSlot(url, signal);
-      let status: number;
-      let headers: Record<string, unknown>;
-      let body: Buffer;
+      let response: RawResponse;
       try {
-        const response = await this.axios.request<ArrayBuffer>({
-          method,
-          url,
-          ...(requestHeaders ? { headers: requestHeaders } : {}),
-          ...(requestBody !== undefined ? { data: requestBody } : {}),
-          ...(signal ? { signal } : {}),
-        });
-        status = response.status;
-        headers = response.headers as Record<string, unknown>;
-        body = Buffer.from(response.data);
+        response = await this.fetchFollowingRedirects(method, url, options);
       } catch (error) {
-        const tooLarge = error instanceof AxiosError && /maxContentLength/.test(error.message);
-        if (tooLarge) {
-          throw new OdzewError("SOURCE_HTTP", `${method} ${url}: response larger than ${this.options.maxBytes} bytes`, {
-            context: { url },
-          });
-        }
+        // Refused addresses, the deadline, an oversized body: retrying now cannot help.
+        if (error instanceof OdzewError) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
         if (attempt >= this.options.maxAttempts || signal?.aborted) {
-          throw new OdzewError("SOURCE_HTTP", `${method} ${url}: ${error instanceof Error ? error.message : String(error)}`, {
+          throw new OdzewError("SOURCE_HTTP", `${method} ${shown}: ${reason}`, {
             retryable: true,
-            cause: error,
-            context: { url },
+            cause: safeCause(error),
+            context: { url: shown },
           });
         }
         await sleep(backoffMs(attempt, 500, 15_000), signal);
         continue;
       }
 
+      const { status, headers, body } = response;
       if (status >= 200 && status < 300) {
         const charset = detectCharset(headers["content-type"], body);
-        return { url, status, text: decode(body, charset), charset };
+        return { url, finalUrl: response.finalUrl, status, text: decode(body, charset), charset };
       }
       const transient = status === 429 || status === 408 || status >= 500;
-      const retryAfter = parseRetryAfter(headers["retry-after"]);
-      if (!transient || attempt >= this.options.maxAttempts || (retryAfter ?? 0) > this.options.maxRetryAfterMs) {
-        throw new OdzewError("SOURCE_HTTP", `${method} ${url}: HTTP ${status}`, {
-          retryable: transient,
-          // The start of the error body: APIs say there why they refused (a missing permission, an invalid grant).
-          context: { url, status, retryAfterMs: retryAfter, body: errorSnippet(headers["content-type"], body) },
-        });
+      const retryAfter = transient ? parseRetryAfter(headers["retry-after"]) : undefined;
+      // The start of the error body: APIs say there why they refused (a missing permission, an invalid grant).
+      const context = { url: shown, status, retryAfterMs: retryAfter, body: errorSnippet(headers["content-type"], body) };
+      if (retryAfter !== undefined && retryAfter > this.options.maxInPollRetryAfterMs) {
+        throw new OdzewError(
+          "SOURCE_HTTP",
+          `${method} ${shown}: HTTP ${status} with Retry-After ${Math.ceil(retryAfter / 1000)} s, ` +
+            `longer than a poll waits (${Math.ceil(this.options.maxInPollRetryAfterMs / 1000)} s)`,
+          { retryable: true, context },
+        );
+      }
+      if (!transient || attempt >= this.options.maxAttempts) {
+        throw new OdzewError("SOURCE_HTTP", `${method} ${shown}: HTTP ${status}`, { retryable: transient, context });
       }
       const wait = retryAfter ?? backoffMs(attempt, 1_000, 30_000);
-      this.logger.warn({ url, method, status, attempt, waitMs: wait }, "source asked us to slow down; retrying");
+      this.logger.warn({ url: shown, method, status, attempt, waitMs: wait }, "source asked us to slow down; retrying");
       this.nextSlot.set(new URL(url).host, Date.now() + wait);
     }
+  }
+
+  /**
+   * One attempt: the request and its redirects, each hop's addresses checked before
+   * connecting, all within the deadline.
+   */
+  private async fetchFollowingRedirects(method: HttpMethod, url: string, options: HttpRequestOptions): Promise<RawResponse> {
+    const deadline = AbortSignal.timeout(this.options.deadlineMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    try {
+      return await this.followRedirects(method, url, options, signal);
+    } catch (error) {
+      if (!(error instanceof OdzewError) && deadline.aborted && !options.signal?.aborted) throw this.deadlineError(method, url);
+      throw error;
+    }
+  }
+
+  private async followRedirects(method: HttpMethod, url: string, options: HttpRequestOptions, signal: AbortSignal): Promise<RawResponse> {
+    const allowPrivate = options.allowPrivate ?? this.options.allowPrivateHosts;
+    let current = new URL(url);
+    let currentMethod = method;
+    let body = options.body;
+    let headers: Record<string, string> = { ...options.headers };
+    for (let hop = 0; ; hop++) {
+      const addresses = await abortable(this.checkedAddresses(method, url, current, allowPrivate, hop > 0), signal);
+      const lookup = pinnedLookup(addresses);
+      const agent = current.protocol === "https:" ? new HttpsAgent({ keepAlive: false, lookup }) : new HttpAgent({ keepAlive: false, lookup });
+      let response: AxiosResponse<ArrayBuffer>;
+      try {
+        response = await this.axios.request<ArrayBuffer>({
+          method: currentMethod,
+          url: current.href,
+          headers,
+          ...(body !== undefined ? { data: body } : {}),
+          signal,
+          ...(current.protocol === "https:" ? { httpsAgent: agent } : { httpAgent: agent }),
+        });
+      } catch (error) {
+        if (error instanceof AxiosError && /maxContentLength/.test(error.message)) {
+          throw new OdzewError("SOURCE_HTTP", `${method} ${redactUrl(url)}: response larger than ${this.options.maxBytes} bytes`, {
+            context: { url: redactUrl(url) },
+          });
+        }
+        throw error;
+      } finally {
+        agent.destroy();
+      }
+      const responseHeaders = response.headers as Record<string, unknown>;
+      const location = responseHeaders.location;
+      if (!REDIRECTS.has(response.status) || typeof location !== "string" || location === "") {
+        return { finalUrl: current.href, status: response.status, headers: responseHeaders, body: Buffer.from(response.data) };
+      }
+      if (hop >= this.options.maxRedirects) {
+        throw new OdzewError("SOURCE_HTTP", `${method} ${redactUrl(url)}: more than ${this.options.maxRedirects} redirects`, {
+          context: { url: redactUrl(url), status: response.status },
+        });
+      }
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        throw new OdzewError("SOURCE_HTTP", `${method} ${redactUrl(url)}: HTTP ${response.status} redirects to a location that is not a URL`, {
+          context: { url: redactUrl(url), status: response.status },
+        });
+      }
+      checkScheme(method, next.href, redactUrl(url), current);
+      // As browsers do: 303 (and 301/302 after a POST) continue with a GET without the body.
+      if ((response.status === 303 && currentMethod !== "HEAD") || ((response.status === 301 || response.status === 302) && currentMethod === "POST")) {
+        currentMethod = "GET";
+        body = undefined;
+        headers = withoutHeaders(headers, ["content-type", "content-length"]);
+      }
+      // Credentials are for the host they were given to.
+      if (next.origin !== current.origin) headers = withoutHeaders(headers, ["authorization", "cookie", "proxy-authorization"]);
+      this.logger.debug({ from: redactUrl(current.href), to: redactUrl(next.href), status: response.status }, "following a redirect");
+      current = next;
+    }
+  }
+
+  /**
+   * The addresses of a hop's host, each checked; refused with a clear error when one of them is
+   * private and this request may not reach it there.
+   */
+  private async checkedAddresses(method: HttpMethod, url: string, target: URL, allowPrivate: PrivateNetworkAllowance, redirected: boolean): Promise<ResolvedAddress[]> {
+    const hostname = target.hostname.replace(/^\[|\]$/g, "");
+    const family = isIP(hostname);
+    const addresses = family !== 0 ? [{ address: hostname, family }] : await this.resolveHost(hostname);
+    if (addresses.length === 0) throw new Error(`${hostname} has no address`);
+    const allowed = allowPrivate === true || (Array.isArray(allowPrivate) && allowPrivate.some((name) => name.toLowerCase().replace(/^\[|\]$/g, "") === hostname.toLowerCase()));
+    if (allowed) return addresses;
+    for (const { address } of addresses) {
+      const reason = forbiddenAddressReason(address);
+      if (reason === undefined) continue;
+      const via = redirected ? ` (a redirect from ${redactUrl(url)} led there)` : "";
+      const resolved = family !== 0 ? "" : ` resolves to ${address}, which is`;
+      throw new OdzewError(
+        "SOURCE_FORBIDDEN_ADDRESS",
+        `${method} ${redactUrl(target.href)}: refused: ${target.hostname}${resolved || " is"} ${reason}${via}. ` +
+          `Sources may not reach loopback, private or link-local addresses; if this source really is on your own network, ` +
+          `set "network: { allowPrivate: true }" (or a list of its host names) on the source in sources.yaml`,
+        { context: { url: redactUrl(target.href), host: target.hostname, address, reason } },
+      );
+    }
+    return addresses;
+  }
+
+  private deadlineError(method: HttpMethod, url: string): OdzewError {
+    const host = new URL(url).host;
+    return new OdzewError(
+      "SOURCE_HTTP",
+      `${method} to ${host}: no complete response within ${this.options.deadlineMs / 1000} s (the total deadline per response); ` +
+        `the source is too slow or trickling, the next poll tries again`,
+      { retryable: true, context: { url: redactUrl(url), host, deadlineMs: this.options.deadlineMs } },
+    );
   }
 
   private async waitForSlot(url: string, signal?: AbortSignal): Promise<void> {
@@ -142,6 +341,67 @@ export class HttpClient {
     this.nextSlot.set(host, slot + this.options.minIntervalMsPerHost);
     if (slot > now) await sleep(slot - now, signal);
   }
+}
+
+/** Only http and https: `file:`, `data:` and the like are refused before anything is read. */
+function checkScheme(method: HttpMethod, url: string, shown: string, from?: URL): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new OdzewError("SOURCE_HTTP", `${method} ${shown}: not a valid URL`, { context: { url: shown } });
+  }
+  if (protocol === "http:" || protocol === "https:") return;
+  const where = from ? `a redirect from ${redactUrl(from.href)} to a ${protocol} URL` : `a ${protocol} URL`;
+  throw new OdzewError("SOURCE_FORBIDDEN_ADDRESS", `${method} ${shown}: refused ${where}: sources are read over http and https only`, {
+    context: { url: shown, protocol },
+  });
+}
+
+/**
+ * A lookup that answers with the addresses already checked, never asking DNS again: what
+ * was checked is what is connected to.
+ */
+function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
+  return (hostname, options, callback) => {
+    const family = options.family === 4 || options.family === "IPv4" ? 4 : options.family === 6 || options.family === "IPv6" ? 6 : 0;
+    const usable = family === 0 ? addresses : addresses.filter((address) => address.family === family);
+    const first = usable[0];
+    if (!first) {
+      const error: NodeJS.ErrnoException = new Error(`${hostname} has no IPv${family} address`);
+      error.code = "ENOTFOUND";
+      callback(error, "", 0);
+      return;
+    }
+    if (options.all) callback(null, usable);
+    else callback(null, first.address, first.family);
+  };
+}
+
+/** A promise that rejects as soon as the signal aborts (a DNS lookup cannot be cancelled). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function withoutHeaders(headers: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.includes(name.toLowerCase())));
+}
+
+/**
+ * The cause to keep of a network error: its message and code. An axios error also carries the
+ * request's configuration (the URL with its query, the Authorization header), which a logger
+ * would print.
+ */
+function safeCause(error: unknown): Error {
+  const cause: NodeJS.ErrnoException = new Error(error instanceof Error ? error.message : String(error));
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string") cause.code = code;
+  return cause;
 }
 
 /** Retry-After is either a number of seconds or an HTTP date. */

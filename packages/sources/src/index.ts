@@ -7,8 +7,39 @@ export {
   type HttpMethod,
   type HttpRequestOptions,
   type FetchedPage,
+  type PrivateNetworkAllowance,
+  type ResolvedAddress,
+  type SourceNetworkSettings,
 } from "./http-client.ts";
-export { paginate, resolveUrl, type PollContext, type PollResult, type PollProblem, type Page, type SourceAdapter } from "./adapter.ts";
+export { forbiddenAddressReason } from "./address-guard.ts";
+export { redactUrl } from "@odzew/core";
+export {
+  paginate,
+  resolveUrl,
+  type PollContext,
+  type PollResult,
+  type PollProblem,
+  type Page,
+  type SourceAdapter,
+  type CatchUpPlan,
+  type CatchUpOutcome,
+  type LaneOutcome,
+} from "./adapter.ts";
+export {
+  SEEN_LIMIT,
+  UNTIL_LIMIT,
+  CATCH_UP_MIN_PAGES,
+  catchUpLimit,
+  FAILURES_BEFORE_ALERT,
+  BLOCKS_BEFORE_ALERT,
+  emptyCursor,
+  pollInputs,
+  resumeAfter,
+  afterSuccess,
+  afterFailure,
+  retryAfterMsOf,
+  type ResumeVerdict,
+} from "./cursor.ts";
 export { pollSource } from "./registry.ts";
 export { appStoreAdapter } from "./app-store.source.ts";
 export { googlePlayAdapter } from "./google-play.source.ts";

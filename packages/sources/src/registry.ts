@@ -30,5 +30,6 @@ const ADAPTERS: AdapterFor = {
 export function pollSource(source: SourceConfig, context: PollContext): Promise<PollResult> {
   const adapter = ADAPTERS[source.type] as SourceAdapter<SourceConfig> | undefined;
   if (!adapter) throw new OdzewError("SOURCE_UNKNOWN", `no adapter for source type "${source.type}" (source "${source.id}")`);
-  return adapter.poll(source, context);
+  // The source's own network settings (e.g. `network.allowPrivate`) apply to every request of the poll.
+  return adapter.poll(source, { ...context, http: context.http.forSource(source) });
 }

@@ -1,14 +1,18 @@
 import { load, type Cheerio } from "cheerio";
-import { MAX_HTML_DEPTH, htmlDepth, roughText } from "./html-guard.ts";
-import type { AnyNode } from "domhandler";
+import { MAX_HTML_DEPTH, htmlDepth, looksLikeMarkup, roughText } from "./html-guard.ts";
+import { hasChildren, isCDATA, isDocument, isTag, isText, type AnyNode, type ParentNode } from "domhandler";
 
-/** Collapse whitespace and strip control characters: stored text is plain text. */
+/**
+ * Collapse whitespace and strip control characters: stored text is plain text. Linear in the
+ * length of the text: a run of white space with a line break in it becomes one line break,
+ * matched as one run (a pattern such as `\s*\n\s*` rescans a long run from every position).
+ */
 export function cleanText(value: string): string {
   return value
     // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "")
     .replace(/[ \t\u00A0]+/g, " ")
-    .replace(/\s*\n\s*/g, "\n")
+    .replace(/\s+/g, (run) => (run.includes("\n") ? "\n" : run))
     .trim();
 }
 
@@ -76,18 +80,53 @@ export function parseScore(value: string): { value: number; max: number } | unde
   return Number.isFinite(score) && Number.isFinite(max) && max > 0 ? { value: score, max } : undefined;
 }
 
-const BLOCKS = "p, div, li, tr, h1, h2, h3, h4, h5, h6, blockquote";
+/** Elements that break lines: a line break before and at the end of each. */
+const BLOCKS = new Set(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"]);
+/** Elements whose content a reader does not see. */
+const HIDDEN = new Set(["script", "style", "noscript", "template", "iframe", "object"]);
 
 /**
  * The text of an element as a reader sees it: line breaks where the page breaks lines (`<br>`,
  * paragraphs, list items), markup gone, whitespace collapsed. The page itself is left as it was.
  */
 export function elementText(element: Cheerio<AnyNode>): string {
-  const copy = element.clone();
-  copy.find("script, style, noscript, template, iframe, object").remove();
-  copy.find("br").replaceWith("\n");
-  copy.find(BLOCKS).before("\n").append("\n");
-  return cleanText(copy.text());
+  return cleanText(readerText(element.toArray()));
+}
+
+/**
+ * The text of some nodes as a reader sees it, before whitespace is collapsed. One walk over the
+ * nodes, without a copy and without recursion: linear in their size however many scripts or
+ * however deep. The given nodes count whole, whatever they are (a selected `<script>` gives its
+ * text); the rules apply inside them. `reveal` is a hidden element to read all the same.
+ */
+function readerText(roots: AnyNode[], reveal?: AnyNode): string {
+  const parts: string[] = [];
+  // What is left to read, last first: a node, or a line break to write.
+  const pending: (AnyNode | "\n")[] = [];
+  const readChildren = (node: ParentNode) => {
+    for (let index = node.children.length - 1; index >= 0; index--) pending.push(node.children[index]!);
+  };
+  for (const root of roots) {
+    if (isText(root)) parts.push(root.data);
+    else if (hasChildren(root)) readChildren(root);
+    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+      if (node === "\n") parts.push(node);
+      else if (isText(node)) parts.push(node.data);
+      else if (isTag(node)) {
+        if (HIDDEN.has(node.name) && node !== reveal) continue;
+        if (node.name === "br") {
+          parts.push("\n");
+          continue;
+        }
+        if (BLOCKS.has(node.name)) {
+          parts.push("\n");
+          pending.push("\n");
+        }
+        readChildren(node);
+      } else if (isCDATA(node) || isDocument(node)) readChildren(node);
+    }
+  }
+  return parts.join("");
 }
 
 /**
@@ -95,8 +134,16 @@ export function elementText(element: Cheerio<AnyNode>): string {
  * API, a user who typed HTML): tags and scripts go, "<3" and "a < b" stay as written.
  */
 export function plainText(value: string): string {
-  if (!/<\/?[a-z!][^>]*>/i.test(value)) return cleanText(value);
+  if (!looksLikeMarkup(value)) return cleanText(value);
   if (htmlDepth(value) > MAX_HTML_DEPTH) return cleanText(roughText(value));
-  const $ = load(value, null, false);
-  return elementText($.root());
+  // Read as the content of a <template> in a standards-mode document: the same parsing rules as
+  // a fragment (a fragment is parsed in a template's context), but a fragment's nodes are then
+  // moved one by one into a new root, which is quadratic in their number (10,000 `<b>`s).
+  const $ = load(`<!DOCTYPE html><template>${value}</template>`);
+  const wrapper = $("head > template");
+  const escaped = $("head").children().length !== 1 || wrapper.length !== 1 || $("body").contents().length > 0 || $("frameset").length > 0;
+  if (!escaped) return cleanText(readerText($.root().toArray(), wrapper.get(0)));
+  // A stray `</template>` closed the template early, and what follows would be read as a
+  // document (a `<frameset>` there drops the body). In a body nothing can escape: every word stays.
+  return cleanText(readerText(load(`<!DOCTYPE html><body>${value}`)("body").toArray()));
 }

@@ -13,3 +13,7 @@ export { dockerAvailable, startElasticsearch } from "./docker.ts";
 export { sampleEnrichedMention, sampleRawMention } from "./mentions.ts";
 export { REPO_ROOT, freePort, runTs, runService, type RunningProcess } from "./process.ts";
 export { metricValue } from "./metrics.ts";
+export { startEngineProxy, type BulkFault, type EngineProxy, type EngineProxyStats } from "./engine-proxy.ts";
+export { startKafkaBroker, type KafkaBroker } from "./kafka-broker.ts";
+export { superviseService, type SupervisedService, type ServiceCrash } from "./supervised-service.ts";
+export { documentsPerId, compareIds } from "./index-scan.ts";

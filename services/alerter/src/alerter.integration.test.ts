@@ -26,6 +26,9 @@ function review(source: string, publishedAt: number, sentiment: "negative" | "po
   });
 }
 
+/** Personal data of one review behind a spike: never in a record or a webhook by default. */
+const PERSON = { author: "Bożena Świątek", email: "bozena.swiatek@poczta.example.pl", url: "https://www.opineo.pl/opinie/zuraw-pl#bozena" };
+
 /** A Slack-compatible body as a webhook receiver got it. */
 interface Received {
   text: string;
@@ -77,7 +80,19 @@ describe("alerter", () => {
     const lastHour = now.getTime() - 50 * MINUTE;
     docs.push(review("ceneo-sklep", lastHour, "negative"), review("ceneo-sklep", lastHour + MINUTE, "negative"));
     for (let index = 0; index < 15; index++) {
-      docs.push(review("opineo-sklep", lastHour + index * MINUTE, "negative"), review("app-store-pl", lastHour + index * MINUTE, "negative"));
+      // The angriest of the burst names its author and gives an e-mail: the enricher masked it.
+      const personal: Partial<EnrichedMention> =
+        index === 0
+          ? {
+              author: { name: PERSON.author },
+              url: PERSON.url,
+              text: `Zamówienie nie dotarło, piszcie na ${PERSON.email}.`,
+              masked: { text: "Zamówienie nie dotarło, piszcie na [e-mail]." },
+              personalData: ["email"],
+              sentiment: { label: "negative", score: -0.95, model: "lexicon" },
+            }
+          : {};
+      docs.push(review("opineo-sklep", lastHour + index * MINUTE, "negative", personal), review("app-store-pl", lastHour + index * MINUTE, "negative"));
     }
     for (let index = 0; index < 8; index++) docs.push(review("sklep-maps", lastHour + index * 2 * MINUTE, "negative"));
     // One review everybody reads.
@@ -144,8 +159,13 @@ describe("alerter", () => {
     const spike = first.opened.find((alert) => alert.key === "spike:zuraw:opineo-sklep:negative")!;
     expect(spike).toMatchObject({ count: 15, baseline: { mean: 2, sd: 0, threshold: 5, days: 14 }, status: "open", openedAt: now.toISOString() });
     expect(spike.mentions).toHaveLength(5);
-    expect(spike.mentions.every((mention) => mention.source === "opineo-sklep" && mention.sentiment === "negative")).toBe(true);
-    expect(spike.mentions[0]).toMatchObject({ text: expect.stringContaining("nie dotarło"), url: expect.stringMatching(/^https:\/\//), publishedAt: expect.any(String) });
+    expect(spike.languages).toEqual(["pl"]);
+    // By default (webhookMentions: masked) the mentions as the pseudonymous view shows them: the
+    // masked text, the source type; no author, link or source id.
+    expect(spike.mentions.every((mention) => mention.sourceType === "opineo" && mention.sentiment === "negative" && mention.source === undefined && mention.url === undefined)).toBe(true);
+    expect(spike.mentions[0]).toMatchObject({ text: "Zamówienie nie dotarło, piszcie na [e-mail].", publishedAt: expect.any(String) });
+    expect(spike.mentions[1]).toMatchObject({ text: expect.stringContaining("nie dotarło") });
+    for (const secret of Object.values(PERSON)) expect(JSON.stringify(first.opened)).not.toContain(secret);
     // The quiet shop: its hour was empty on most past days, but it had reviews every day.
     const quiet = first.opened.find((alert) => alert.key === "spike:zuraw:sklep-maps:negative")!;
     expect(quiet).toMatchObject({ count: 8, baseline: { threshold: 5, days: 14 } });
@@ -158,6 +178,7 @@ describe("alerter", () => {
     const spikeMessage = received.find((message) => message.text.includes("opineo-sklep"))!;
     expect(spikeMessage.text).toContain("Negative spike: 15 negative mentions of zuraw on opineo-sklep in the last 60m");
     expect(JSON.stringify(spikeMessage.blocks)).toContain("nie dotarło");
+    for (const secret of Object.values(PERSON)) expect(JSON.stringify(received)).not.toContain(secret);
     expect(received.some((message) => message.text.includes("reach 912"))).toBe(true);
     expect(received.some((message) => message.text.includes("app-store-pl cannot be read (BLOCKED)"))).toBe(true);
     expect(revoked.calls()).toBe(4);

@@ -1,6 +1,6 @@
-import { counter, describeError, type Logger } from "@odzew/core";
+import { counter, describeError, type Logger, redactUrls } from "@odzew/core";
 import { ALERT_SCHEMA_VERSION, durationMs, type Alert, type AlertDelivery, type AlertsFile, type SourceAlert } from "@odzew/schema";
-import { indexNames, type Engine } from "@odzew/search";
+import { indexNames, projectMention, type Engine } from "@odzew/search";
 import { decide, type Verdict } from "./detect.ts";
 import { deliver, slackMessage, webhookId, type DeliverOptions } from "./webhook.ts";
 
@@ -123,15 +123,23 @@ export function createAlerter(options: AlerterOptions) {
     return { current: read(response.aggregations?.windows.buckets.p0), history, activeDays };
   }
 
-  /** The mentions behind an alert: the most negative (or most recent) first. */
-  async function topMentions(filter: Clause[], size = 5): Promise<Alert["mentions"]> {
-    const response = await search<{ hits: { hits: { _source: Record<string, unknown> }[] } }>({
+  /**
+   * The mentions behind an alert (the most negative, or most recent, first) as the webhooks may
+   * get them, and the languages of all the mentions the alert counts (teams limited to some
+   * languages see an alert only if it lies wholly in them).
+   */
+  async function topMentions(filter: Clause[], size = 5): Promise<{ mentions: Alert["mentions"]; languages: string[] }> {
+    const response = await search<{ hits: { hits: { _source: Record<string, unknown> }[] }; aggregations?: { languages?: { buckets: Bucket[] } } }>({
       size,
       query: { bool: { filter: [...baseFilter(), ...filter] } },
       sort: [{ "sentiment.score": { order: "asc", missing: "_last" } }, { publishedAt: "desc" }, { id: "asc" }],
       _source: MENTION_FIELDS,
+      aggs: { languages: { terms: { field: "lang", size: 100, missing: "unknown" } } },
     });
-    return response.hits.hits.map(({ _source: doc }) => toAlertMention(doc));
+    return {
+      mentions: response.hits.hits.map(({ _source: doc }) => toAlertMention(doc, options.config.webhookMentions)),
+      languages: (response.aggregations?.languages?.buckets ?? []).map((bucket) => String(bucket.key)).sort(),
+    };
   }
 
   async function open(alert: Omit<Alert, "schemaVersion" | "status" | "delivered" | "deliveries" | "updatedAt">, now: Date): Promise<Alert> {
@@ -218,7 +226,19 @@ export function createAlerter(options: AlerterOptions) {
         if (problem && current?.status !== "open") {
           await step(key, async () => {
             report.opened.push(
-              await open({ key, kind: "source-health", source, message: `Source ${source} cannot be read (${problem.code}): ${problem.message}. Its counts mean nothing until it is fixed.`, openedAt: now.toISOString(), mentions: [] }, now),
+              await open(
+                {
+                  key,
+                  kind: "source-health",
+                  source,
+                  code: problem.code,
+                  // The collector's message may quote the address it failed on: tokens in it are taken out.
+                  message: `Source ${source} cannot be read (${problem.code}): ${redactUrls(problem.message)}. Its counts mean nothing until it is fixed.`,
+                  openedAt: now.toISOString(),
+                  mentions: [],
+                },
+                now,
+              ),
             );
           });
         } else if (!problem && current?.status === "open") {
@@ -248,7 +268,7 @@ export function createAlerter(options: AlerterOptions) {
         report.verdicts.set(key, verdict);
         if (next === "open" && verdict.kind === "spike") {
           await step(alertKey, async () => {
-            const mentions = await topMentions([
+            const { mentions, languages } = await topMentions([
               { term: { "brands.id": brand } },
               { term: { "source.id": source } },
               { term: { "sentiment.label": sentiment } },
@@ -263,6 +283,7 @@ export function createAlerter(options: AlerterOptions) {
                   brand,
                   source,
                   sentiment,
+                  languages,
                   count,
                   baseline,
                   message:
@@ -284,7 +305,7 @@ export function createAlerter(options: AlerterOptions) {
       }
 
       // High-reach mentions: each once; its alert is resolved when the mention is no longer news.
-      for (const { mention, brand } of await loudMentions(now)) {
+      for (const { mention, brand, source, lang } of await loudMentions(now)) {
         const key = `reach:${mention.id}`;
         if (state.has(key)) continue;
         await step(key, async () => {
@@ -294,9 +315,10 @@ export function createAlerter(options: AlerterOptions) {
                 key,
                 kind: "reach",
                 ...(brand ? { brand } : {}),
-                source: mention.source,
+                source,
                 ...(mention.sentiment ? { sentiment: mention.sentiment } : {}),
-                message: `High-reach mention${brand ? ` of ${brand}` : ""} on ${mention.source}: reach ${mention.reach}${mention.sentiment ? `, ${mention.sentiment}` : ""}`,
+                languages: [lang],
+                message: `High-reach mention${brand ? ` of ${brand}` : ""} on ${source}: reach ${mention.reach}${mention.sentiment ? `, ${mention.sentiment}` : ""}`,
                 openedAt: now.toISOString(),
                 mentions: [mention],
               },
@@ -326,7 +348,7 @@ export function createAlerter(options: AlerterOptions) {
   };
 
   /** Mentions with votes, helpful marks or followers at the threshold, published within the lookback, newest first. */
-  async function loudMentions(now: Date): Promise<{ mention: Alert["mentions"][number]; brand: string | undefined }[]> {
+  async function loudMentions(now: Date): Promise<{ mention: Alert["mentions"][number]; brand: string | undefined; source: string; lang: string }[]> {
     const query = {
       bool: {
         filter: [
@@ -336,7 +358,7 @@ export function createAlerter(options: AlerterOptions) {
         ],
       },
     };
-    const found: { mention: Alert["mentions"][number]; brand: string | undefined }[] = [];
+    const found: { mention: Alert["mentions"][number]; brand: string | undefined; source: string; lang: string }[] = [];
     let after: unknown[] | undefined;
     while (found.length < REACH_MAX_PER_LOOK) {
       const response = await search<{ hits: { hits: { _source: Record<string, unknown>; sort: unknown[] }[] } }>({
@@ -349,7 +371,12 @@ export function createAlerter(options: AlerterOptions) {
       const hits = response.hits.hits;
       for (const { _source: doc } of hits) {
         const brands = ((doc.brands as { id?: string }[] | undefined) ?? []).map((brand) => brand.id).filter((id) => id !== undefined);
-        found.push({ mention: toAlertMention(doc), brand: brands.find((id) => !options.config.brands?.length || options.config.brands.includes(id)) });
+        found.push({
+          mention: toAlertMention(doc, options.config.webhookMentions),
+          brand: brands.find((id) => !options.config.brands?.length || options.config.brands.includes(id)),
+          source: String((doc.source as { id?: string } | undefined)?.id ?? ""),
+          lang: typeof doc.lang === "string" ? doc.lang : "unknown",
+        });
       }
       if (hits.length < REACH_PAGE) break;
       after = hits.at(-1)?.sort;
@@ -358,18 +385,27 @@ export function createAlerter(options: AlerterOptions) {
   }
 }
 
-const MENTION_FIELDS = ["id", "source.id", "brands.id", "title", "text", "url", "reach", "sentiment.label", "publishedAt"];
+const MENTION_FIELDS = ["id", "source.id", "source.type", "brands.id", "title", "text", "masked", "url", "reach", "sentiment.label", "lang", "publishedAt"];
 
-function toAlertMention(doc: Record<string, unknown>): Alert["mentions"][number] {
+/**
+ * A mention behind an alert as the webhooks may get it (`webhookMentions`): `masked` through the
+ * pseudonymous view's projection (the one owner of that rule), `full` through the full view,
+ * `none` without title, text or link. This is also what the alert record keeps.
+ */
+export function toAlertMention(doc: Record<string, unknown>, allowed: AlertsFile["webhookMentions"]): Alert["mentions"][number] {
   const reach = doc.reach as { votes?: number; helpful?: number; followers?: number } | undefined;
   const largest = reach ? Math.max(reach.votes ?? 0, reach.helpful ?? 0, reach.followers ?? 0) : undefined;
-  const text = String(doc.text ?? "");
+  const seen = projectMention({ ...doc, id: String(doc.id) }, { view: allowed === "full" ? "full" : "pseudonymous", hide: [] });
+  const source = seen.source as { id?: string; type?: string } | undefined;
+  const text = typeof seen.text === "string" ? seen.text : undefined;
   return {
     id: String(doc.id),
-    source: String((doc.source as { id?: string } | undefined)?.id ?? ""),
-    ...(typeof doc.title === "string" ? { title: doc.title } : {}),
-    text: text.length > 500 ? `${text.slice(0, 500)}…` : text,
-    ...(typeof doc.url === "string" ? { url: doc.url } : {}),
+    ...(source?.id ? { source: source.id } : {}),
+    ...(source?.type ? { sourceType: source.type } : {}),
+    ...(allowed !== "none" && typeof seen.title === "string" ? { title: seen.title } : {}),
+    ...(allowed !== "none" && text !== undefined ? { text: text.length > 500 ? `${text.slice(0, 500)}…` : text } : {}),
+    ...(allowed !== "none" && typeof seen.url === "string" ? { url: seen.url } : {}),
+    ...(typeof doc.lang === "string" ? { lang: doc.lang } : {}),
     ...(largest !== undefined ? { reach: largest } : {}),
     ...((doc.sentiment as { label?: string } | undefined)?.label ? { sentiment: (doc.sentiment as { label: string }).label } : {}),
     publishedAt: String(doc.publishedAt),

@@ -4,11 +4,13 @@ import type { Alert } from "@odzew/schema";
 
 /** Slack-compatible message (`text` plus blocks) of an alert, with the mentions behind it. */
 export function slackMessage(alert: Alert): { text: string; blocks: unknown[] } {
+  // The mentions exactly as recorded: the alerter put in only what `webhookMentions` allows.
   const lines = alert.mentions.slice(0, 5).map((mention) => {
-    const excerpt = mention.text.length > 200 ? `${mention.text.slice(0, 200)}…` : mention.text;
-    const head = [mention.source, mention.sentiment, mention.reach !== undefined ? `reach ${mention.reach}` : undefined].filter(Boolean).join(" · ");
-    const link = mention.url ? ` <${mention.url}|open>` : "";
-    return `• *${escape(mention.title ?? head)}* ${mention.title ? `(${escape(head)})` : ""}${link}\n> ${escape(excerpt)}`;
+    const text = mention.text ?? "";
+    const excerpt = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+    const head = [mention.source ?? mention.sourceType, mention.sentiment, mention.reach !== undefined ? `reach ${mention.reach}` : undefined].filter(Boolean).join(" · ");
+    const link = mention.url && /^https?:\/\//i.test(mention.url) ? ` <${mention.url}|open>` : "";
+    return `• *${escape(mention.title ?? head)}* ${mention.title ? `(${escape(head)})` : ""}${link}${excerpt ? `\n> ${escape(excerpt)}` : ""}`;
   });
   return {
     text: alert.message,

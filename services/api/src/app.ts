@@ -14,10 +14,11 @@ import {
   type WorkflowEvent,
   type WorkflowState,
 } from "@odzew/schema";
-import { SearchRequestError, workflowConflict, type TeamSearch } from "@odzew/search";
+import { SearchRequestError, alertInSlice, projectAlert, projectSourceHealth, seesAssignee, workflowConflict, type TeamSearch } from "@odzew/search";
 import { answerLink } from "./answer.ts";
 import type { TeamKeys } from "./auth.ts";
 import { exportLines } from "./export.ts";
+import { TeamLimiter } from "./limits.ts";
 import { openApiDocument, type RouteDoc } from "./openapi.ts";
 import {
   ACTIONS,
@@ -72,7 +73,12 @@ export interface ApiOptions {
   /** Alerts the alerter raised, for teams with the `alerts` action. */
   alerts?: () => Alert[];
   now?: () => Date;
+  /** Exports and samples one team may run at once (default 2); beyond that 429 with Retry-After. */
+  heavyReadsPerTeam?: number;
 }
+
+/** Seconds a team is asked to wait when it runs as many exports and samples as it may. */
+const HEAVY_RETRY_AFTER_S = 10;
 
 const MENTION_ID = /^[a-f0-9]{32}$/;
 
@@ -83,6 +89,40 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
     throw new HttpError(400, "BAD_REQUEST", detail);
   }
   return parsed.data;
+}
+
+/** Engine errors that mean "this query is too big", whatever status the engine gives them (OpenSearch: 500). */
+const QUERY_TOO_BIG = new Set(["too_many_clauses", "too_many_nested_clauses", "too_many_buckets_exception"]);
+
+/**
+ * Whether the engine refused a read for what the query asked, not for its own state: any 4xx
+ * but 404 (no index is an empty slice, handled before) and 429 (busy: retry), or a query that
+ * is too big, which OpenSearch answers with a 500.
+ */
+function refusedQuery(error: SearchRequestError): boolean {
+  if (error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 404 && error.status !== 429) return true;
+  const types = new Set<string>();
+  const collect = (value: unknown, depth: number) => {
+    if (!value || typeof value !== "object" || depth > 6) return;
+    const node = value as { type?: unknown; root_cause?: unknown; caused_by?: unknown; failed_shards?: unknown; reason?: unknown };
+    if (typeof node.type === "string") types.add(node.type);
+    for (const child of [node.root_cause, node.caused_by, node.failed_shards, node.reason]) {
+      if (Array.isArray(child)) child.forEach((item) => collect(item, depth + 1));
+      else collect(child, depth + 1);
+    }
+  };
+  collect((error.body as { error?: unknown } | undefined)?.error, 0);
+  return [...types].some((type) => QUERY_TOO_BIG.has(type));
+}
+
+/**
+ * Whether a team sees a source at GET /sources (and its source-health alerts): in its slice's
+ * sources, and serving one of its brands (a source configured without brands serves any).
+ */
+function sourceVisible(team: TeamConfig, source: Pick<SourceStatus, "id" | "brands">): boolean {
+  const allowed = team.slice.sources;
+  const brands = team.slice.brands;
+  return (!allowed?.length || allowed.includes(source.id)) && (!brands?.length || !source.brands || source.brands.length === 0 || source.brands.some((brand) => brands.includes(brand)));
 }
 
 /**
@@ -110,6 +150,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpError) {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
+    }
+    if (error instanceof SearchRequestError && refusedQuery(error)) {
+      // The engine refused the query the request made (too many clauses, a value it cannot
+      // parse): the request's fault, answered without the engine's internals, logged with them.
+      request.log.warn({ status: error.status, reason: error.message }, "search engine refused a team query");
+      return reply.status(400).send({ error: { code: "BAD_REQUEST", message: "the search engine cannot run this query: simplify the search text or check the filters" } });
     }
     if (error instanceof SearchRequestError && error.retryable) {
       request.log.warn({ err: error }, "search engine unavailable");
@@ -158,6 +204,16 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   );
 
   const docs: RouteDoc[] = [];
+  const heavy = new TeamLimiter(options.heavyReadsPerTeam ?? 2);
+  /** A slot for one export or sample of the team, or 429 with Retry-After. */
+  const heavySlot = (request: FastifyRequest, reply: FastifyReply): (() => void) => {
+    const release = heavy.tryAcquire(request.team.id);
+    if (!release) {
+      reply.header("retry-after", String(HEAVY_RETRY_AFTER_S));
+      throw new HttpError(429, "TOO_MANY_REQUESTS", `team "${request.team.id}" already runs ${heavy.perTeam} exports or samples; try again when one has finished`);
+    }
+    return release;
+  };
   // The configured sources, by id; the list is fixed at start (only the cursors change).
   const configured = new Map((options.sources?.() ?? []).map((source) => [source.id, source.config]));
 
@@ -220,19 +276,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         }));
 
         route({ method: "GET", path: "/sources", summary: "Collector health per source: never read a health alert as “no new reviews”" }, async (request) => {
-          const allowed = request.team.slice.sources;
-          const brands = request.team.slice.brands;
-          const visible = (options.sources?.() ?? []).filter(
-            (source) =>
-              (!allowed?.length || allowed.includes(source.id)) &&
-              (!brands?.length || !source.brands || source.brands.length === 0 || source.brands.some((brand) => brands.includes(brand))),
-          );
+          const visible = (options.sources?.() ?? []).filter((source) => sourceVisible(request.team, source));
           return {
             sources: visible.map((source) => ({
               id: source.id,
               type: source.type,
               status: !source.cursor ? "never-polled" : source.cursor.health.alert ? "alert" : "ok",
-              health: source.cursor?.health ?? null,
+              // Collector errors quote addresses: redacted for everyone, generic for views other than full.
+              health: source.cursor ? projectSourceHealth(source.cursor.health, request.team) : null,
               backfilled: source.cursor?.backfilled ?? false,
               updatedAt: source.cursor?.updatedAt ?? null,
             })),
@@ -320,7 +371,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
             if (!found) throw new HttpError(404, "NOT_FOUND", "no such mention");
             if (!options.publishWorkflow) throw new HttpError(503, "WORKFLOW_UNAVAILABLE", "workflow events cannot be recorded right now");
             const type = ACTIONS[body.action];
-            const conflict = workflowConflict(found.workflow as WorkflowState | undefined, type, body.actor);
+            const state = found.workflow as WorkflowState | undefined;
+            // A team that does not see who handles a mention is not told in a refusal either.
+            const shown = state?.assignee !== undefined && state.assignee !== body.actor && !seesAssignee(request.team) ? { ...state, assignee: "another agent" } : state;
+            const conflict = workflowConflict(shown, type, body.actor);
             if (conflict) throw new HttpError(409, "CONFLICT", `cannot ${body.action}: ${conflict}`);
             const event: WorkflowEvent = {
               schemaVersion: WORKFLOW_SCHEMA_VERSION,
@@ -346,17 +400,26 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
             action: "sample",
             query: sampleQuerySchema,
           },
-          async (request, query) =>
-            options.search.sample(request.team, filtersOf(query), {
-              n: query.n,
-              strata: query.strata ?? [],
-              seed: query.seed ?? randomUUID(),
-            }),
+          async (request, query, _body, reply) => {
+            const release = heavySlot(request, reply);
+            try {
+              return await options.search.sample(request.team, filtersOf(query), {
+                n: query.n,
+                strata: query.strata ?? [],
+                seed: query.seed ?? randomUUID(),
+              });
+            } finally {
+              release();
+            }
+          },
         );
 
         route(
           { method: "GET", path: "/export", summary: "The whole matching slice as streamed NDJSON or CSV (formula-safe), no row limit", action: "export", query: exportQuerySchema },
           async (request, query, _body, reply) => {
+            const release = heavySlot(request, reply);
+            // Held until the response is over: streamed to the end, or the client went away.
+            reply.raw.once("close", release);
             const rows = options.search.scan(request.team, filtersOf(query));
             const stream = Readable.from(exportLines(rows, query.format));
             stream.on("error", (error) => request.log.error({ err: error }, `export stopped: ${describeError(error)}`));
@@ -371,14 +434,27 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         route(
           { method: "GET", path: "/alerts", summary: "Crisis alerts: negative spikes, high-reach mentions, source health; open first, newest first", action: "alerts", query: alertsQuerySchema },
           async (request, query) => {
-            const brands = request.team.slice.brands;
-            const sources = request.team.slice.sources;
+            const team = request.team;
+            const known = new Map((options.sources?.() ?? []).map((source) => [source.id, source]));
             const visible = (options.alerts?.() ?? [])
-              .filter((alert) => !brands?.length || !alert.brand || brands.includes(alert.brand))
-              .filter((alert) => !sources?.length || !alert.source || sources.includes(alert.source))
+              .filter((alert) => alertInSlice(alert, team.slice, now(), (id) => sourceVisible(team, known.get(id) ?? { id })))
               .filter((alert) => !query.status || alert.status === query.status)
-              .sort((a, b) => (a.status === b.status ? b.updatedAt.localeCompare(a.updatedAt) : a.status === "open" ? -1 : 1));
-            return { alerts: visible.slice(0, query.size) };
+              .sort((a, b) => (a.status === b.status ? b.updatedAt.localeCompare(a.updatedAt) : a.status === "open" ? -1 : 1))
+              .slice(0, query.size);
+            // The mentions behind them, through the team's own slice and view.
+            // An alert must reach PR when the engine is in trouble too: then without its mentions.
+            let mentions: Map<string, Record<string, unknown>>;
+            let mentionsUnavailable = false;
+            try {
+              mentions = await options.search.getMany(team, visible.flatMap((alert) => alert.mentions.map((mention) => mention.id)));
+            } catch (error) {
+              if (!(error instanceof SearchRequestError && error.retryable)) throw error;
+              request.log.warn({ err: error }, "alerts served without their mentions: the search engine is unavailable");
+              mentions = new Map();
+              mentionsUnavailable = true;
+            }
+            const shown = new Map([...mentions].map(([id, mention]) => [id, withAnswerLink(team, mention)]));
+            return { alerts: visible.map((alert) => projectAlert(alert, team, shown)), ...(mentionsUnavailable ? { mentionsUnavailable } : {}) };
           },
         );
       });

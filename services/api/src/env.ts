@@ -10,5 +10,7 @@ export const env = parseEnv(
     ODZEW_TEAMS_FILE: z.string().min(1).default("config/teams.yaml"),
     API_HOST: z.string().default("127.0.0.1"),
     API_PORT: envFields.port.default(8080),
+    /** Exports and samples one team may run at once; beyond that 429 with Retry-After. */
+    API_HEAVY_READS_PER_TEAM: z.coerce.number().int().min(1).max(100).default(2),
   }),
 );

@@ -25,14 +25,17 @@ export const CSV_COLUMNS: { name: string; value: (mention: Record<string, unknow
 
 /**
  * One CSV cell. A value a spreadsheet would run as a formula (starting with = + - @, a tab or a
- * carriage return) gets a leading apostrophe, the OWASP advice; numbers stay numbers.
+ * carriage return) gets a leading apostrophe, the OWASP advice; numbers stay numbers. A cell that
+ * holds the list separator of any locale (`,` in English, `;` in Polish and most of Europe, a tab
+ * for pasted text), a quote, a line break or surrounding blanks is quoted: whichever separator
+ * the spreadsheet splits on, a cell stays one cell, so its formula guard stays at its start.
  */
 export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return "";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
   let text = typeof value === "string" ? value : JSON.stringify(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[",;\t\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export const csvHeader = (): string => `${CSV_COLUMNS.map((column) => column.name).join(",")}\r\n`;

@@ -131,6 +131,14 @@ describe("a slice of more than 10,000 mentions", () => {
       "eyJzIjoibmV3ZXN0IiwidiI6WzEsIngiXX0",
       Buffer.from(JSON.stringify({ s: "newest", v: [{ script: 1 }, "x"] })).toString("base64url"),
       Buffer.from(JSON.stringify({ s: "newest", v: ["9999-99-99", "x"] })).toString("base64url"),
+      Buffer.from(JSON.stringify({ s: "priority", v: ["x", 1, "y"] })).toString("base64url"),
+      // Time zones Node knows and the engine does not.
+      "ROC",
+      "US/Pacific-New",
+      // Alternations the engine cannot fold: beyond its clause limit unless counted as terms.
+      Array.from({ length: 100 }, (_, index) => `w${index}`).join("|"),
+      Array.from({ length: 200 }, () => "a").join("|"),
+      Array.from({ length: 160 }, () => "a").join(","),
     ];
     const names = [
       "q",
@@ -178,7 +186,7 @@ describe("a slice of more than 10,000 mentions", () => {
       sort: ["newest", "oldest", "priority", "rating-asc", "relevance"],
       interval: ["day", "week", "month"],
       split: ["sentiment", "topic", "brand"],
-      tz: ["Europe/Warsaw", "UTC"],
+      tz: ["Europe/Warsaw", "UTC", "ROC"],
       n: ["5", "50"],
       strata: ["sentiment", "topic,sentiment"],
       seed: ["a", "kwartal-3"],

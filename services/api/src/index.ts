@@ -57,6 +57,7 @@ await shutdown.boot(async () => {
     sources,
     alerts: () => alerts.entries().map(([, alert]) => alert),
     metrics: async () => ({ contentType: METRICS_CONTENT_TYPE, body: await metricsText() }),
+    heavyReadsPerTeam: env.API_HEAVY_READS_PER_TEAM,
     publishWorkflow: (event) => publish(producer, topics.workflowEvents, [{ key: event.mentionId, value: event }]),
   });
   shutdown.register({ name: "http", stop: () => app.close() });

@@ -51,6 +51,9 @@ export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
         ...(route.action ? { "403": errorResponse(`the team may not use ${route.action}`) } : {}),
         ...(route.path.includes("{id}") ? { "404": errorResponse("no such mention in the team's slice") } : {}),
         ...(route.method === "POST" ? { "409": errorResponse("the action does not fit the mention's workflow state") } : {}),
+        ...(route.action === "export" || route.action === "sample"
+          ? { "429": errorResponse("the team already runs as many exports and samples as it may (API_HEAVY_READS_PER_TEAM); retry after the Retry-After seconds") }
+          : {}),
         "503": errorResponse("the search engine is unavailable"),
       },
     };

@@ -10,7 +10,7 @@ import { publish } from "@odzew/kafka";
 import { teamSchema, type Alert, type EnrichedMention, type TeamConfig } from "@odzew/schema";
 import { TeamSearch, type MentionStore } from "@odzew/search";
 import { createTestPipeline, createTestStore, sampleEnrichedMention, testLogger, type TestPipeline } from "@odzew/testing";
-import { buildApi } from "./app.ts";
+import { buildApi, type SourceStatus } from "./app.ts";
 import { TeamKeys } from "./auth.ts";
 
 export const TEAM_KEYS = {
@@ -18,6 +18,10 @@ export const TEAM_KEYS = {
   service: randomBytes(24).toString("base64url"),
   cx: randomBytes(24).toString("base64url"),
   rival: randomBytes(24).toString("base64url"),
+  /** A pseudonymous team with every action: what its view must hide on every route. */
+  cxops: randomBytes(24).toString("base64url"),
+  /** A full-view team limited to negative mentions. */
+  negative: randomBytes(24).toString("base64url"),
 };
 
 export const TEAMS: TeamConfig[] = [
@@ -25,6 +29,8 @@ export const TEAMS: TeamConfig[] = [
   { id: "service", name: "Obsługa", slice: { brands: ["zuraw"], window: "365d" }, view: "full", actions: ["workflow", "export"] },
   { id: "cx", name: "CX", slice: { brands: ["zuraw"], languages: ["pl", "en"] }, view: "pseudonymous", actions: ["sample", "export"] },
   { id: "rival", name: "Rival", slice: { brands: ["obca"] }, view: "full", actions: ["workflow", "sample", "export"] },
+  { id: "cxops", name: "CX ops", slice: { brands: ["zuraw"], languages: ["pl"] }, view: "pseudonymous", actions: ["workflow", "sample", "export", "alerts"] },
+  { id: "negative", name: "Kryzys", slice: { brands: ["zuraw"], sentiment: ["negative"] }, view: "full", actions: ["alerts"] },
 ].map((team) => teamSchema.parse({ ...team, keys: [{ env: `KEY_${team.id.toUpperCase()}` }] }));
 
 const KEY_ENV = Object.fromEntries(Object.entries(TEAM_KEYS).map(([team, key]) => [`KEY_${team.toUpperCase()}`, key]));
@@ -133,6 +139,13 @@ export const ALERTS: Alert[] = [
   alert("source-health:opineo-sklep", undefined, "open", "2026-11-27T10:30:00.000Z"),
 ];
 
+/** What an API fixture serves besides the mentions. */
+export interface ApiFixtureOptions {
+  alerts?: Alert[];
+  sources?: SourceStatus[];
+  heavyReadsPerTeam?: number;
+}
+
 export interface ApiFixture {
   pipeline: TestPipeline;
   store: MentionStore;
@@ -147,7 +160,7 @@ export interface ApiFixture {
 }
 
 /** Topics, an index with the teams' aliases, the seeded mentions, and the API on a real port. */
-export async function startApiFixture(name: string, mentions: EnrichedMention[]): Promise<ApiFixture> {
+export async function startApiFixture(name: string, mentions: EnrichedMention[], options: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const pipeline = await createTestPipeline(name);
   const { store, engine, cleanup } = await createTestStore(pipeline.prefix, TEAMS);
   for (let start = 0; start < mentions.length; start += 2_000) {
@@ -161,7 +174,9 @@ export async function startApiFixture(name: string, mentions: EnrichedMention[])
     keys: () => keys,
     logger: testLogger("api"),
     publishWorkflow: (event) => publish(pipeline.producer, pipeline.topics.workflowEvents, [{ key: event.mentionId, value: event }]),
-    alerts: () => ALERTS,
+    alerts: () => options.alerts ?? ALERTS,
+    ...(options.sources ? { sources: () => options.sources! } : {}),
+    ...(options.heavyReadsPerTeam !== undefined ? { heavyReadsPerTeam: options.heavyReadsPerTeam } : {}),
     metrics: async () => ({ contentType: METRICS_CONTENT_TYPE, body: await metricsText() }),
   });
   const base = await app.listen({ host: "127.0.0.1", port: 0 });

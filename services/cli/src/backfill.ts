@@ -2,8 +2,8 @@ import { hostname } from "node:os";
 import { OdzewError, type Logger } from "@odzew/core";
 import { loadSourcesFile } from "@odzew/config";
 import { createKafka, createProducer, createTopicTable, createTransactionalProducer, kafkaConnectionFromEnv, publishAtomically } from "@odzew/kafka";
-import { CURSOR_SCHEMA_VERSION, sourceCursorSchema, topicNames, type SourceConfig, type SourceCursor } from "@odzew/schema";
-import { HttpClient, pollSource } from "@odzew/sources";
+import { sourceCursorSchema, topicNames, type SourceConfig } from "@odzew/schema";
+import { HttpClient, afterSuccess, emptyCursor, pollInputs, pollSource } from "@odzew/sources";
 import type { CliEnv } from "./env.ts";
 
 /** A one-line progress bar on a terminal, a line per page otherwise. */
@@ -47,18 +47,11 @@ export async function backfill(env: CliEnv, sourceId: string, options: { pages?:
   try {
     await cursors.start();
     const now = new Date();
-    const cursor: SourceCursor = cursors.get(source.id) ?? {
-      schemaVersion: CURSOR_SCHEMA_VERSION,
-      sourceId: source.id,
-      seen: [],
-      backfilled: false,
-      health: { maxParsed: 0, requests: 0, httpErrors: 0, consecutiveFailures: 0 },
-      updatedAt: now.toISOString(),
-    };
+    const cursor = cursors.get(source.id) ?? emptyCursor(source.id, now);
     const bar = progress(process.stderr, `backfill ${source.id}`, source.limits.backfillPages);
     const result = await pollSource(source, {
       http: new HttpClient({ logger: options.logger, minIntervalMsPerHost: env.COLLECTOR_MIN_INTERVAL_MS }),
-      seen: new Set(cursor.seen),
+      seen: pollInputs(cursor, source.limits, "backfill").seen,
       mode: "backfill",
       now,
       secret: (name) => process.env[name],
@@ -67,8 +60,8 @@ export async function backfill(env: CliEnv, sourceId: string, options: { pages?:
     bar.end();
     const already = new Set(cursor.seen);
     const fresh = result.mentions.filter((mention) => !already.has(mention.nativeId));
-    const seen = [...new Set([...result.mentions.map((mention) => mention.nativeId), ...cursor.seen])].slice(0, 2_000);
-    const next: SourceCursor = { ...cursor, seen, backfilled: true, updatedAt: new Date().toISOString() };
+    // The collector's rule: seen ids, health and a catch-up in progress, the same after a backfill.
+    const next = afterSuccess(cursor, result, { startedAt: now, now: new Date(), mode: "backfill", limits: configured.limits });
     // Every mention is sent again (ids are deterministic, so nothing doubles downstream); the
     // cursor comes in the same transaction.
     await publishAtomically(transactional, [

@@ -1,3 +1,4 @@
+import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { OdzewError, createLogger, describeError } from "@odzew/core";
 import { env } from "./env.ts";
@@ -8,7 +9,9 @@ import { trainFromFile } from "./train.ts";
 import { setup } from "./setup.ts";
 import { validateConfig } from "./validate.ts";
 import { DEMO_KEY_VARIABLES, demoKeys, newKey } from "./keys.ts";
-import { eraseAuthor, rebuildIndex, withPipeline } from "./rebuild.ts";
+import { rebuildIndex, withPipeline } from "./rebuild.ts";
+import { lumpedTogether, runErase } from "./erase.ts";
+import { parseEraseRequest } from "./erase-rules.ts";
 import { loadTeamsFile } from "@odzew/config";
 
 const USAGE = `Usage: odzew <command> [options]
@@ -24,9 +27,10 @@ Commands:
                               learn a Polish sentiment model from NDJSON {"text", "rating": 1-5}
   reindex [--teams FILE]      drop the index and rebuild it from the topics (mentions, workflow);
                               for a new mapping or a new model's output
-  erase --author NAME [--reference TEXT]
-                              erase an author: out of the index, tombstones on the mention
-                              topics, and never indexed again (needs ODZEW_AUTHOR_KEY)
+  erase (--author NAME | --mention ID…) [--reference TEXT] [--yes] [--dry-run]
+                              erase an author (needs ODZEW_AUTHOR_KEY) or single mentions from
+                              the index, the mention, dead-letter and alerts topics, and drop
+                              them when collected again; shows what matches and asks first
   keys new                    print a new API key (192 random bits) and its teams.yaml line
   validate [--demo]           check the sources, teams and brands files; every problem with file,
                               line, field and fix
@@ -113,18 +117,33 @@ async function main(argv: string[]): Promise<number> {
       return report.rejected > 0 ? 3 : 0;
     }
     case "erase": {
-      const { values } = parseArgs({ args: rest, options: { author: { type: "string" }, reference: { type: "string" } }, strict: true });
-      if (!values.author?.trim()) throw usageError("erase needs --author NAME (the name as the source shows it)");
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          author: { type: "string" },
+          mention: { type: "string", multiple: true },
+          reference: { type: "string" },
+          yes: { type: "boolean", default: false },
+          "dry-run": { type: "boolean", default: false },
+        },
+        strict: true,
+      });
+      const parsed = parseEraseRequest(values, lumpedTogether);
+      if (!parsed.ok) throw usageError(parsed.reason);
       const authorKey = process.env.ODZEW_AUTHOR_KEY;
-      if (!authorKey) throw usageError("erase needs ODZEW_AUTHOR_KEY, the enricher's pseudonym key, to find the author's pseudonym");
-      const report = await withPipeline(env, logger, (kafka, store, topics) =>
-        eraseAuthor({ kafka, store, topics, author: values.author!, authorKey, reference: values.reference, logger }),
+      if (parsed.request.author !== undefined && !authorKey) {
+        throw usageError("erase --author needs ODZEW_AUTHOR_KEY, the enricher's pseudonym key, to find the author's pseudonym");
+      }
+      const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+      const { lines, exitCode } = await withPipeline(env, logger, (kafka, store, topics) =>
+        runErase({ kafka, store, topics, logger, authorKey }, parsed.request, {
+          yes: values.yes,
+          dryRun: values["dry-run"],
+          confirm: interactive ? askYes : undefined,
+        }),
       );
-      process.stdout.write(
-        `erased author ${report.authorPseudonym}: ${report.mentions} mentions, ${report.removedFromIndex} removed from the index; ` +
-          `tombstones written to the raw and enriched topics; future mentions of this author are not indexed\n`,
-      );
-      return 0;
+      for (const line of lines) process.stdout.write(`${line}\n`);
+      return exitCode;
     }
     case "keys": {
       if (rest[0] !== "new" || rest.length > 1) throw usageError("keys takes one subcommand: keys new");
@@ -210,6 +229,16 @@ async function main(argv: string[]): Promise<number> {
       return command === undefined ? 2 : 0;
     default:
       throw usageError(`unknown command "${command}"`);
+  }
+}
+
+/** Asks on the terminal; only an explicit yes counts. */
+async function askYes(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^(y|yes|t|tak)$/i.test((await prompt.question(question)).trim());
+  } finally {
+    prompt.close();
   }
 }
 

@@ -112,7 +112,9 @@ describe("rebuilding the index from the topics, and erasing an author", () => {
     const before = await waitFor("the indexer to index everything and apply the workflow", async () => {
       const docs = await snapshot();
       const statuses = docs.map((doc) => (doc.workflow as { status?: string } | undefined)?.status).filter(Boolean);
-      return docs.length === mentions.length && statuses.length === 2 && statuses.includes("answered") && statuses.includes("closed") ? docs : undefined;
+      // Every mention whole: a workflow event that came first leaves a stub until its mention arrives.
+      const whole = docs.every((doc) => typeof doc.text === "string");
+      return whole && docs.length === mentions.length && statuses.length === 2 && statuses.includes("answered") && statuses.includes("closed") ? docs : undefined;
     }, { timeoutMs: 90_000 });
 
     const run = runTs("services/cli/src/index.ts", ["reindex"], env);
@@ -127,7 +129,7 @@ describe("rebuilding the index from the topics, and erasing an author", () => {
 
   it("erases an author: gone from the index, tombstones on the topics, not indexed again, not rebuilt", async () => {
     expect(erasedIds.length).toBe(4);
-    const run = runTs("services/cli/src/index.ts", ["erase", "--author", ERASED, "--reference", "RODO-2026-114"], env);
+    const run = runTs("services/cli/src/index.ts", ["erase", "--author", ERASED, "--reference", "RODO-2026-114", "--yes"], env);
     expect(await run.exited, run.stderr()).toBe(0);
     expect(run.stdout()).toContain(`: ${erasedIds.length} mentions, ${erasedIds.length} removed from the index`);
     expect(run.stdout()).not.toContain(ERASED);
@@ -135,11 +137,10 @@ describe("rebuilding the index from the topics, and erasing an author", () => {
     expect(docs).toHaveLength(mentions.length - erasedIds.length);
     expect(JSON.stringify(docs)).not.toContain("Świątek");
 
-    // The latest message of each erased mention on the compacted topics is a tombstone.
-    for (const topic of [pipeline.topics.mentionsEnriched, pipeline.topics.mentionsRaw]) {
-      const messages = await readTopic(pipeline.kafka, topic, { minMessages: erasedIds.length });
-      for (const id of erasedIds) expect(messages.filter((message) => message.key === id).at(-1)?.value, topic).toBeNull();
-    }
+    // The latest message of each erased mention on the enriched topic is a tombstone (the raw
+    // topic of this test never had them: they were published enriched).
+    const messages = await readTopic(pipeline.kafka, pipeline.topics.mentionsEnriched, { minMessages: mentions.length + erasedIds.length });
+    for (const id of erasedIds) expect(messages.filter((message) => message.key === id).at(-1)?.value).toBeNull();
 
     // The tombstones are deletion markers to the running workers, not messages to dead-letter.
     const letters = await readTopic(pipeline.kafka, pipeline.topics.mentionsDlq, { quietMs: 2_000 });

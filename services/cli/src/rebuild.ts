@@ -1,10 +1,10 @@
 import { OdzewError, backoffMs, sleep, type Logger } from "@odzew/core";
-import { createKafka, createProducer, kafkaConnectionFromEnv, publish, replayTopic, type Kafka } from "@odzew/kafka";
-import { pseudonymiseAuthor } from "@odzew/nlp";
+import { createKafka, kafkaConnectionFromEnv, replayTopic, type Kafka } from "@odzew/kafka";
 import {
-  ERASURE_SCHEMA_VERSION,
   enrichedMentionSchema,
+  erasureKey,
   erasureSchema,
+  isErasedMention,
   topicNames,
   workflowEventSchema,
   type EnrichedMention,
@@ -21,10 +21,10 @@ async function pause(attempt: number, outcome: BulkOutcome, pending: number): Pr
   await sleep(backoffMs(attempt, 500, 15_000));
 }
 
-/** Authors erased so far (their pseudonyms), from the compacted erasures topic. */
-export async function erasedAuthors(kafka: Kafka, topics: TopicNames, logger: Logger): Promise<Set<string>> {
+/** Keys of the erasures so far (author pseudonyms, `mention:ID`), from the compacted erasures topic. */
+export async function erasedKeys(kafka: Kafka, topics: TopicNames, logger: Logger): Promise<Set<string>> {
   const erased = new Set<string>();
-  await replayTopic({ kafka, topic: topics.erasures, schema: erasureSchema, logger, handle: async (values) => void values.forEach((value) => erased.add(value.authorPseudonym)) });
+  await replayTopic({ kafka, topic: topics.erasures, schema: erasureSchema, logger, handle: async (values) => void values.forEach((value) => erased.add(erasureKey(value))) });
   return erased;
 }
 
@@ -52,7 +52,7 @@ export async function rebuildIndex(options: {
   onProgress?: (what: string, count: number) => void;
 }): Promise<RebuildReport> {
   const started = performance.now();
-  const erased = await erasedAuthors(options.kafka, options.topics, options.logger);
+  const erased = await erasedKeys(options.kafka, options.topics, options.logger);
   await options.store.drop();
   await options.store.setup({ teams: options.teams, replicas: options.replicas ?? 0 });
   const report: RebuildReport = { mentions: 0, events: 0, skippedErased: 0, rejected: 0, seconds: 0 };
@@ -65,7 +65,7 @@ export async function rebuildIndex(options: {
     handle: async (values) => {
       const latest = new Map<string, EnrichedMention>();
       for (const value of values) {
-        if (value.authorPseudonym && erased.has(value.authorPseudonym)) report.skippedErased++;
+        if (isErasedMention(value, (key) => erased.has(key))) report.skippedErased++;
         else latest.set(value.id, value);
       }
       const rejected = await writeSettled([...latest.values()], (mention) => mention.id, (pending) => options.store.upsert(pending), pause);
@@ -91,54 +91,6 @@ export async function rebuildIndex(options: {
   report.seconds = Math.round((performance.now() - started) / 100) / 10;
   if (report.rejected > 0) options.logger.error({ rejected: report.rejected }, `the engine refused some documents for good, e.g. ${firstRejection[0]}`);
   return report;
-}
-
-export interface EraseReport {
-  authorPseudonym: string;
-  mentions: number;
-  removedFromIndex: number;
-}
-
-/**
- * `odzew erase --author NAME`: record the erasure (by pseudonym) so that the indexer and every
- * rebuild skip the author from now on, delete their mentions from the index, and write
- * tombstones for them to the compacted raw and enriched topics, which Kafka then drops at its
- * next compaction.
- */
-export async function eraseAuthor(options: {
-  kafka: Kafka;
-  store: MentionStore;
-  topics: TopicNames;
-  author: string;
-  authorKey: string;
-  reference?: string | undefined;
-  logger: Logger;
-  /** How long the indexers get to see the erasure before the index is cleaned. */
-  settleMs?: number;
-}): Promise<EraseReport> {
-  const pseudonym = pseudonymiseAuthor(options.author, options.authorKey);
-  const producer = createProducer(options.kafka);
-  await producer.connect();
-  try {
-    await publish(producer, options.topics.erasures, [
-      {
-        key: pseudonym,
-        value: { schemaVersion: ERASURE_SCHEMA_VERSION, authorPseudonym: pseudonym, requestedAt: new Date().toISOString(), ...(options.reference ? { reference: options.reference } : {}) },
-      },
-    ]);
-    // Give running indexers a moment to see the erasure, so nothing in flight lands after the cleanup.
-    await sleep(options.settleMs ?? 5_000);
-    const ids = await options.store.idsByAuthor(pseudonym, options.author);
-    if (ids.length > 0) {
-      const tombstones = ids.map((id) => ({ key: id, value: null }));
-      await producer.send({ topic: options.topics.mentionsRaw, acks: -1, messages: tombstones });
-      await producer.send({ topic: options.topics.mentionsEnriched, acks: -1, messages: tombstones });
-    }
-    const removed = await options.store.deleteByIds(ids);
-    return { authorPseudonym: pseudonym, mentions: ids.length, removedFromIndex: removed };
-  } finally {
-    await producer.disconnect();
-  }
 }
 
 /** Connections for the commands above, from the CLI's environment. */

@@ -1,4 +1,4 @@
-import { counter, describeError, gauge, type Logger } from "@odzew/core";
+import { OdzewError, counter, describeError, gauge, type Logger } from "@odzew/core";
 import {
   createBatchWorker,
   createTopicTable,
@@ -17,8 +17,8 @@ import {
   type SourceCursor,
   type TopicNames,
 } from "@odzew/schema";
-import { pollSource, type HttpClient, type PollResult } from "@odzew/sources";
-import { afterFailure, afterSuccess, emptyCursor } from "./health.ts";
+import { catchUpLimit, pollSource, redactUrl, type HttpClient, type PollResult } from "@odzew/sources";
+import { afterFailure, afterSuccess, emptyCursor, jobVerdict, pollInputs, resumeAfter } from "./health.ts";
 
 export interface CollectorOptions {
   kafka: Kafka;
@@ -34,6 +34,20 @@ export interface CollectorOptions {
   /** Secrets by environment variable name (API keys, OAuth tokens). */
   secret?: (name: string) => string | undefined;
   onCrash?: (error: unknown) => void;
+}
+
+/** How often a poll in progress heartbeats to the consumer group (its session is 10 s). */
+const HEARTBEAT_EVERY_MS = 3_000;
+
+/**
+ * Fence the earlier incarnations of this transactional id now, not at the first job: kafkajs
+ * registers a transactional producer with the broker (InitProducerId, which bumps the id's epoch
+ * and aborts a transaction left open) only when its first transaction begins. A transaction
+ * begun and aborted with nothing in it does exactly that and writes nothing.
+ */
+export async function fenceEarlierIncarnations(transactionalProducer: Producer): Promise<void> {
+  const transaction = await transactionalProducer.transaction();
+  await transaction.abort();
 }
 
 /**
@@ -104,7 +118,7 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
     logger,
     chunkSize: 1,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
-    async handle([message]) {
+    async handle([message], context) {
       if (!message) return [];
       const job = message.value;
       const source = sources.get(job.sourceId);
@@ -115,22 +129,46 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
       await cursors.catchUp();
       const startedAt = new Date();
       const cursor = cursors.get(source.id) ?? emptyCursor(source.id, startedAt);
-      if (cursor.health.lastPollAt && cursor.health.lastPollAt > job.requestedAt && job.reason === "schedule") {
-        logger.debug({ sourceId: source.id, jobId: job.jobId }, "a newer poll already ran; job skipped");
+      const verdict = jobVerdict(cursor, job, startedAt);
+      if (!verdict.run) {
+        logger.debug({ sourceId: source.id, jobId: job.jobId, reason: job.reason }, verdict.reason);
         return [];
       }
       const mode = cursor.backfilled && job.reason !== "backfill" ? "incremental" : "backfill";
+      const inputs = pollInputs(cursor, source.limits, mode);
+      // A poll may read many slow pages: heartbeat after each page, and every few seconds while
+      // one slow page loads, so the group does not evict this collector (10 s session) and hand
+      // the source to another one. A failed heartbeat (the group is rebalancing) ends the poll
+      // without touching the cursor: kafkajs rejoins, and the job goes to whoever owns its
+      // partition then.
+      let lostGroup: unknown;
+      const pollAbort = new AbortController();
+      const heartbeat = async () => {
+        try {
+          await context.heartbeat();
+        } catch (error) {
+          lostGroup ??= error;
+          pollAbort.abort();
+          throw error;
+        }
+      };
+      const heartbeats = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
       let result: PollResult;
       try {
         result = await pollSource(source, {
+          // The source's own network settings (`network.allowPrivate`), the shared rate limits.
           http: options.http,
-          seen: new Set(cursor.seen),
+          seen: inputs.seen,
+          ...(inputs.catchUp ? { catchUp: inputs.catchUp } : {}),
           mode,
           now: startedAt,
-          signal: abort.signal,
+          signal: AbortSignal.any([abort.signal, pollAbort.signal]),
           secret: options.secret ?? ((name) => process.env[name]),
+          heartbeat,
         });
       } catch (error) {
+        clearInterval(heartbeats);
+        if (lostGroup !== undefined) throw lostGroup;
         if (abort.signal.aborted) throw error;
         const next = afterFailure(cursor, error, startedAt, new Date());
         await saveCursor(next);
@@ -139,7 +177,20 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
         logHealth(logger, source.id, next, `poll failed: ${describeError(error)}`);
         return [];
       }
-      const next = afterSuccess(cursor, result, startedAt, new Date());
+      clearInterval(heartbeats);
+      if (!context.shouldContinue()) {
+        // The partition moved to another collector while this one polled (or this one is stopping):
+        // the job's new owner polls again from the same cursor, and publishing here too would
+        // deliver the same reviews twice. Thrown as retryable, so the worker neither retries nor
+        // commits the job.
+        throw new OdzewError("KAFKA_FENCED", `the partition of job ${job.jobId} (${source.id}) was reassigned during the poll; result dropped`, {
+          retryable: true,
+          context: { sourceId: source.id, jobId: job.jobId },
+        });
+      }
+      const finishedAt = new Date();
+      const next = afterSuccess(cursor, result, { startedAt, now: finishedAt, mode, limits: source.limits });
+      const catchUp = resumeAfter(cursor, result, source.limits, mode, finishedAt);
       // The new mentions, the cursor that says they were delivered, and the job's offset: all or
       // nothing, so a collector dying here neither loses a review nor delivers it twice.
       await publishAtomically(
@@ -154,7 +205,16 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
       metrics.collected.inc({ source: source.id }, result.mentions.length);
       metrics.requests.inc({ source: source.id }, result.requests);
       recordHealth(source.id, cursor, next);
-      for (const problem of result.problems.slice(0, 10)) logger.warn({ sourceId: source.id, page: problem.page }, problem.reason);
+      for (const problem of result.problems.slice(0, 10)) logger.warn({ sourceId: source.id, page: redactUrl(problem.page) }, problem.reason);
+      if (catchUp.gaveUp) {
+        logger.error(
+          { sourceId: source.id, since: cursor.resume?.since, pages: cursor.resume?.pages },
+          `catch-up given up after ${catchUpLimit(source.limits)} pages without reaching the reviews delivered before the gap; ` +
+            `reviews in it may be missing: run odzew backfill ${source.id} --pages N`,
+        );
+      } else if (catchUp.caughtUp) {
+        logger.info({ sourceId: source.id, since: cursor.resume?.since }, "caught up: every review the cut-short polls left unread is delivered");
+      }
       logHealth(logger, source.id, next, "polled", {
         jobId: job.jobId,
         mode,
@@ -163,6 +223,7 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
         pages: result.pages,
         requests: result.requests,
         stoppedBy: result.stoppedBy,
+        ...(next.resume ? { catchingUp: { since: next.resume.since, pages: next.resume.pages, lanes: next.resume.lanes.length } } : {}),
         problems: result.problems.length,
       });
       return [];

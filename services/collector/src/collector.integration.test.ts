@@ -133,7 +133,8 @@ describe("scheduler and two collectors on the real broker", () => {
           producer: pipeline.producer,
           transactionalProducer,
           sources,
-          http: new HttpClient({ logger: pipeline.logger, minIntervalMsPerHost: 0 }),
+          // The fixture servers are on loopback.
+          http: new HttpClient({ logger: pipeline.logger, minIntervalMsPerHost: 0, allowPrivateHosts: true }),
           topics: pipeline.topics,
           groupId,
           logger: pipeline.logger,
@@ -207,7 +208,7 @@ describe("scheduler and two collectors on the real broker", () => {
     const file = join(dir, "sources.yaml");
     await writeFile(
       file,
-      `sources:\n  - id: shop-gamma\n    type: html\n    schedule: "*/3 * * * * *"\n    url: ${shop.url}/opinie\n    selectors: { item: div.opinia, id: "@data-id", text: p, date: time@datetime, nextPage: a.dalej@href }\n`,
+      `sources:\n  - id: shop-gamma\n    type: html\n    schedule: "*/3 * * * * *"\n    url: ${shop.url}/opinie\n    network: { allowPrivate: true }\n    selectors: { item: div.opinia, id: "@data-id", text: p, date: time@datetime, nextPage: a.dalej@href }\n`,
     );
     const env = (name: string) => ({
       KAFKA_BROKERS: stackEnv().brokers.join(","),
@@ -216,6 +217,8 @@ describe("scheduler and two collectors on the real broker", () => {
       COLLECTOR_GROUP_ID: `${kill.prefix}-collectors`,
       COLLECTOR_MIN_INTERVAL_MS: "0",
       COLLECTOR_USER_AGENT: `OdzewTest/${name}`,
+      // Two collectors on one host: distinct instances, or each would fence the other.
+      COLLECTOR_INSTANCE_ID: `collector-${name}`,
     });
     const collectors = { a: runService("collector", env("a")), b: runService("collector", env("b")) };
     let killed: string | undefined;

@@ -1,10 +1,9 @@
-import { hostname } from "node:os";
 import { loadSourcesFile } from "@odzew/config";
 import { ShutdownManager, createLogger, startHealthServer } from "@odzew/core";
 import { createKafka, createProducer, createTransactionalProducer, kafkaConnectionFromEnv } from "@odzew/kafka";
 import { topicNames } from "@odzew/schema";
 import { HttpClient } from "@odzew/sources";
-import { createCollector } from "./collect.ts";
+import { createCollector, fenceEarlierIncarnations } from "./collect.ts";
 import { env } from "./env.ts";
 
 const logger = createLogger({ service: "collector", level: env.LOG_LEVEL });
@@ -17,8 +16,18 @@ await shutdown.boot(async () => {
   const producer = createProducer(kafka);
   await producer.connect();
   shutdown.register({ name: "producer", stop: () => producer.disconnect() });
-  const transactionalProducer = createTransactionalProducer(kafka, `${env.COLLECTOR_GROUP_ID}-${hostname()}-${process.pid}`);
+  // A stable transactional id per instance: when this collector restarts, its new producer's
+  // initialisation bumps the id's epoch, so a previous incarnation still finishing a poll (a
+  // zombie: frozen, cut off, evicted from the group) can no longer commit its transaction and
+  // stops with KAFKA_FENCED. Two live collectors have distinct ids and do not fence each other;
+  // a job whose partition moves away mid-poll is dropped (the new owner polls again from the same
+  // cursor), which covers a zombie that notices the rebalance. A zombie that does not notice it
+  // and commits before the new owner reads the cursor delivers the same reviews as the new owner
+  // may: same mention ids, so they collapse downstream. Fencing that too needs one id per
+  // jobs-topic partition (Kafka Streams' exactly-once v1), not done here.
+  const transactionalProducer = createTransactionalProducer(kafka, `${env.COLLECTOR_GROUP_ID}-${env.COLLECTOR_INSTANCE_ID}`);
   await transactionalProducer.connect();
+  await fenceEarlierIncarnations(transactionalProducer);
   shutdown.register({ name: "transactional producer", stop: () => transactionalProducer.disconnect() });
 
   const collector = createCollector({

@@ -63,4 +63,35 @@ describe("enricher on the real broker", () => {
       await worker.stop();
     }
   });
+
+  it("enriches a chunk of long reviews that together exceed the broker's limit, and dead-letters one that can never fit", async () => {
+    const prefix = `${pipeline.prefix}-long`;
+    const topics = { ...pipeline.topics, mentionsRaw: `${prefix}.raw`, mentionsEnriched: `${prefix}.enriched`, mentionsDlq: `${prefix}.dlq` };
+    const { ensureTopics } = await import("@odzew/kafka");
+    await ensureTopics(pipeline.kafka, [topics.mentionsRaw, topics.mentionsEnriched, topics.mentionsDlq].map((name) => ({ name, partitions: 1, config: {} })));
+    const enrichment = createEnrichment({ brands: [], authorKey: "enricher-test-key-0123456789" });
+    const worker = createEnricher({ kafka: pipeline.kafka, producer: pipeline.producer, enricher: enrichment, topics, groupId: `${prefix}-enricher`, logger: pipeline.logger });
+    // 300 reviews of 4,000 characters with an e-mail address each (so a masked copy rides along): ~5 MB.
+    const long = Array.from({ length: 300 }, (_, n) =>
+      sampleRawMention({ nativeId: `long-${n}`, text: `Piszcie na jan${n}@example.pl. ${"Paczka dotarła uszkodzona, źle zapakowana. ".repeat(95)}` }),
+    );
+    // Valid, yet its enriched copy (text, masked text, pros and cons) can never be one Kafka message.
+    const long5k = "ż".repeat(5_000);
+    const huge = sampleRawMention({
+      nativeId: "huge",
+      text: `Mój mail: ola@example.pl ${"ż".repeat(99_000)}`,
+      details: { pros: Array.from({ length: 35 }, () => long5k), cons: Array.from({ length: 35 }, () => long5k) },
+    });
+    await worker.start();
+    try {
+      await publish(pipeline.producer, topics.mentionsRaw, [...long.slice(0, 150), huge, ...long.slice(150)].map((mention) => ({ key: mention.id, value: mention })));
+      const enriched = await readTopic(pipeline.kafka, topics.mentionsEnriched, { minMessages: 300, timeoutMs: 60_000 });
+      expect(new Set(enriched.map((message) => message.key)).size).toBe(300);
+      const letters = (await readTopic(pipeline.kafka, topics.mentionsDlq, { minMessages: 1 })).map((message) => deadLetterSchema.parse(message.value));
+      expect(letters.map((letter) => [letter.original.key, letter.reason.code])).toEqual([[huge.id, "MESSAGE_TOO_LARGE"]]);
+      expect(worker.ready()).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+  });
 });

@@ -1,8 +1,8 @@
 import { loadBrandsFile, loadYamlFile } from "@odzew/config";
 import { ShutdownManager, createLogger, startHealthServer } from "@odzew/core";
-import { createKafka, createProducer, kafkaConnectionFromEnv } from "@odzew/kafka";
+import { createKafka, createProducer, createTopicTable, kafkaConnectionFromEnv } from "@odzew/kafka";
 import { createEnrichment, readSentimentModelFile, taxonomyFrom } from "@odzew/nlp";
-import { topicNames, topicsFileSchema } from "@odzew/schema";
+import { erasureSchema, topicNames, topicsFileSchema } from "@odzew/schema";
 import { createEnricher } from "./enrich.ts";
 import { env } from "./env.ts";
 
@@ -22,7 +22,12 @@ await shutdown.boot(async () => {
   await producer.connect();
   shutdown.register({ name: "producer", stop: () => producer.disconnect() });
 
+  // Erased with `odzew erase`: such mentions are dropped when collected again.
+  const erasures = createTopicTable({ kafka, producer, topic: topicNames(env.ODZEW_TOPIC_PREFIX).erasures, schema: erasureSchema, logger });
+  await erasures.start();
+  shutdown.register({ name: "erasures", stop: () => erasures.stop() });
   const enricher = createEnricher({
+    erased: (key) => erasures.get(key) !== undefined,
     kafka,
     producer,
     enricher: enrichment,

@@ -9,7 +9,7 @@ import { createIndexer, createWorkflowApplier } from "./indexer.ts";
 class CountedMentionStore extends MentionStore {
   private readonly items = counter({
     name: "indexer_bulk_items_total",
-    help: "Mentions sent to the search engine in bulk writes, by outcome: indexed, retried (refused for now, sent again), rejected (refused for good, dead-lettered).",
+    help: "Mentions sent to the search engine in bulk writes, by outcome: indexed, retried (refused for now, sent again), rejected (refused for good, dead-lettered), superseded (the engine already held this version or a newer one).",
     labelNames: ["outcome"],
   });
 
@@ -18,6 +18,7 @@ class CountedMentionStore extends MentionStore {
     this.items.inc({ outcome: "indexed" }, outcome.indexed.length);
     this.items.inc({ outcome: "retried" }, outcome.retryable.length);
     this.items.inc({ outcome: "rejected" }, outcome.rejected.length);
+    this.items.inc({ outcome: "superseded" }, outcome.superseded?.length ?? 0);
     return outcome;
   }
 }
@@ -43,7 +44,7 @@ await shutdown.boot(async () => {
   shutdown.register({ name: "erasures", stop: () => erasures.stop() });
 
   const indexer = createIndexer({
-    erased: (pseudonym) => erasures.get(pseudonym) !== undefined,
+    erased: (key) => erasures.get(key) !== undefined,
     kafka,
     producer,
     store,

