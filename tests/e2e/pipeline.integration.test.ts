@@ -7,6 +7,7 @@ import { createKafka, deleteTopics, publish, createProducer } from "@odzew/kafka
 import { deadLetterSchema, topicNames, topicSpecs, type EnrichedMention } from "@odzew/schema";
 import {
   createTestStore,
+  demoSiteSourceYaml,
   freePort,
   readTopic,
   runTs,
@@ -47,25 +48,7 @@ describe("pipeline end to end", () => {
     const dir = await mkdtemp(join(tmpdir(), "odzew-e2e-"));
     await writeFile(
       join(dir, "sources.yaml"),
-      [
-        "sources:",
-        "  - id: e2e-shop",
-        "    type: html",
-        "    brands: [zuraw]",
-        '    schedule: "*/2 * * * * *"',
-        `    url: ${siteBase}/opinie`,
-        "    network: { allowPrivate: true }",
-        "    lang: pl",
-        "    selectors:",
-        "      item: article.opinia",
-        '      id: "@data-opinia-id"',
-        "      text: p.tresc",
-        "      title: h3.tytul",
-        "      author: span.autor",
-        "      date: time@datetime",
-        "      rating: span.gwiazdki@data-ocena",
-        "      nextPage: a.nastepna@href",
-      ].join("\n"),
+      demoSiteSourceYaml({ id: "e2e-shop", url: `${siteBase}/opinie`, schedule: "*/2 * * * * *" }),
     );
     await writeFile(
       join(dir, "teams.yaml"),

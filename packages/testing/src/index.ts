@@ -17,3 +17,4 @@ export { startEngineProxy, type BulkFault, type EngineProxy, type EngineProxySta
 export { startKafkaBroker, type KafkaBroker } from "./kafka-broker.ts";
 export { superviseService, type SupervisedService, type ServiceCrash } from "./supervised-service.ts";
 export { documentsPerId, compareIds } from "./index-scan.ts";
+export { demoSiteSourceYaml } from "./demo-site-source.ts";

@@ -64,48 +64,42 @@ function emptyScan(target: ErasureTarget): ErasureScan {
 
 const text = (record: ScannedRecord) => (record.value === null ? null : record.value.toString("utf8"));
 
+/** Read what a topic got since this erasure last read it (all of it the first time), record by record. */
+async function scanSinceLast(context: EraseContext, scan: ErasureScan, topic: string, onRecord: (key: string, value: string) => void): Promise<void> {
+  const result = await scanTopic({
+    kafka: context.kafka,
+    topic,
+    logger: context.logger,
+    ...(scan.ends.has(topic) ? { from: scan.ends.get(topic)! } : {}),
+    handle: (records) => {
+      for (const record of records) {
+        const value = text(record);
+        if (record.key !== null && value !== null) onRecord(record.key, value);
+      }
+    },
+  });
+  scan.ends.set(topic, result.ends);
+}
+
 /**
  * Look for copies in a mention topic (raw or enriched); every key that ever held a matching
  * version is erased, and its id joins the target (so its dead letters and alerts are found too).
  */
 async function scanMentions(context: EraseContext, topic: string, found: Set<string>, scan: ErasureScan, pseudonymise: (name: string) => string): Promise<Set<string>> {
   const matched = new Set<string>();
-  const result = await scanTopic({
-    kafka: context.kafka,
-    topic,
-    logger: context.logger,
-    ...(scan.ends.has(topic) ? { from: scan.ends.get(topic)! } : {}),
-    handle: (records) => {
-      for (const record of records) {
-        const value = text(record);
-        if (record.key === null || value === null) continue;
-        if (mentionRecordMatches(record.key, value, scan.target, pseudonymise)) {
-          found.add(record.key);
-          matched.add(record.key);
-          scan.target.mentionIds.add(record.key);
-        }
-      }
-    },
+  await scanSinceLast(context, scan, topic, (key, value) => {
+    if (!mentionRecordMatches(key, value, scan.target, pseudonymise)) return;
+    found.add(key);
+    matched.add(key);
+    scan.target.mentionIds.add(key);
   });
-  scan.ends.set(topic, result.ends);
   return matched;
 }
 
 async function scanDeadLetters(context: EraseContext, scan: ErasureScan, pseudonymise: (name: string) => string): Promise<void> {
-  const topic = context.topics.mentionsDlq;
-  const result = await scanTopic({
-    kafka: context.kafka,
-    topic,
-    logger: context.logger,
-    ...(scan.ends.has(topic) ? { from: scan.ends.get(topic)! } : {}),
-    handle: (records) => {
-      for (const record of records) {
-        const value = text(record);
-        if (record.key !== null && value !== null && deadLetterMatches(record.key, value, scan.target, pseudonymise)) scan.deadLetters.add(record.key);
-      }
-    },
+  await scanSinceLast(context, scan, context.topics.mentionsDlq, (key, value) => {
+    if (deadLetterMatches(key, value, scan.target, pseudonymise)) scan.deadLetters.add(key);
   });
-  scan.ends.set(topic, result.ends);
 }
 
 /** Alerts are read whole each time: what counts is the latest version of each record. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mentionId } from "@odzew/schema";
-import { readTopic, startFixtureServer, waitFor } from "@odzew/testing";
+import { demoSiteSourceYaml, readTopic, startFixtureServer, waitFor } from "@odzew/testing";
 import { createFaultWorld, quiet, type Progress, type ScenarioResult } from "./common.ts";
 
 const PAGE_SIZE = 20;
@@ -70,28 +70,12 @@ export async function collectorGap(options: { newReviews: number; maxPages: numb
     const sourcesFile = join(dir, "sources.yaml");
     await writeFile(
       sourcesFile,
-      [
-        "sources:",
-        `  - id: ${SOURCE_ID}`,
-        "    type: html",
-        "    brands: [zuraw]",
-        '    schedule: "*/2 * * * * *"',
-        `    url: ${site.url}/opinie`,
-        "    lang: pl",
-        `    limits: { maxPages: ${options.maxPages}, backfillPages: 1, maxItemsPerPoll: 1000 }`,
-        // The fixture site is on loopback, which sources may reach only when configured to.
-        '    network: { allowPrivate: ["127.0.0.1"] }',
-        "    selectors:",
-        "      item: article.opinia",
-        '      id: "@data-opinia-id"',
-        "      text: p.tresc",
-        "      title: h3.tytul",
-        "      author: span.autor",
-        "      date: time@datetime",
-        "      rating: span.gwiazdki@data-ocena",
-        "      nextPage: a.nastepna@href",
-        "",
-      ].join("\n"),
+      demoSiteSourceYaml({
+        id: SOURCE_ID,
+        url: `${site.url}/opinie`,
+        schedule: "*/2 * * * * *",
+        limits: `{ maxPages: ${options.maxPages}, backfillPages: 1, maxItemsPerPoll: 1000 }`,
+      }),
     );
     const env = { ODZEW_SOURCES_FILE: sourcesFile, COLLECTOR_MIN_INTERVAL_MS: "0" };
     const collector = await world.service("collector", env);
