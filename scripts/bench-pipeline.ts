@@ -12,7 +12,7 @@
  * 4. Team search latency through the engine on the loaded index.
  */
 import { performance } from "node:perf_hooks";
-import { publish } from "@odzew/kafka";
+import { publish, totalCommitted, totalHigh } from "@odzew/kafka";
 import { createEnrichment } from "@odzew/nlp";
 import { loadBrandsFile } from "../packages/config/src/index.ts";
 import { TeamSearch, toDocument } from "@odzew/search";
@@ -30,6 +30,7 @@ import {
 } from "@odzew/testing";
 import { nodeOptionsOf } from "../services/cli/src/run.ts";
 import { PHRASES } from "./bench-data.ts";
+import { cpuMeter, perThousand, stackPid } from "./cpu-time.ts";
 
 const BRANDS_FILE = "config/demo/brands.yaml";
 const AUTHOR_KEY = "bench-author-key-0123456789";
@@ -51,9 +52,10 @@ function mentions(count: number, tag: string, publishedAt?: () => string): RawMe
 }
 
 /** The plain bulk load the pipeline is measured against: same documents, same template. */
-async function baseline(documents: EnrichedMention[]): Promise<number> {
+async function baseline(documents: EnrichedMention[]): Promise<{ rate: number; cpu: Record<string, number> }> {
   const { store, engine, cleanup } = await createTestStore(`bench-base-${Date.now().toString(36)}`, []);
   try {
+    const meter = cpuMeter({ engine: stackPid("search") });
     const started = performance.now();
     for (let start = 0; start < documents.length; start += 500) {
       const lines = documents
@@ -66,7 +68,7 @@ async function baseline(documents: EnrichedMention[]): Promise<number> {
       timeoutMs: 600_000,
       intervalMs: 50,
     });
-    return documents.length / ((performance.now() - started) / 1000);
+    return { rate: documents.length / ((performance.now() - started) / 1000), cpu: meter.stop() };
   } finally {
     await cleanup();
   }
@@ -84,7 +86,7 @@ export async function benchPipeline(count: number): Promise<void> {
   })) as EnrichedMention[];
   // The engine's speed swings with whatever else the machine does: measured before and after the
   // pipeline, and the pipeline compared with their mean.
-  const baselineBefore = await baseline(documents);
+  const { rate: baselineBefore, cpu: baselineCpu } = await baseline(documents);
 
   const pipeline = await createTestPipeline("bench");
   const teams: TeamConfig[] = [teamSchema.parse({ id: "bench", name: "Bench", keys: [{ env: "UNUSED" }], slice: { brands: ["zuraw"] } })];
@@ -127,14 +129,19 @@ export async function benchPipeline(count: number): Promise<void> {
       const answers = await Promise.all(Object.values(ports).map((port) => fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok, () => false)));
       return answers.every(Boolean);
     }, { timeoutMs: 120_000, intervalMs: 20 });
+    const meter = cpuMeter({
+      engine: stackPid("search"),
+      broker: stackPid("kafka"),
+      enricher: services.enricher?.child.pid,
+      indexer: services.indexer?.child.pid,
+    });
     const clock = performance.now();
     const admin = pipeline.kafka.admin();
     await admin.connect();
     let enrichedSeconds = NaN;
     const watchEnricher = (async () => {
       for (;;) {
-        const offsets = await admin.fetchTopicOffsets(pipeline.topics.mentionsEnriched);
-        if (offsets.reduce((sum, partition) => sum + Number(partition.high), 0) >= count) break;
+        if (totalHigh(await admin.topicOffsets(pipeline.topics.mentionsEnriched)) >= count) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       enrichedSeconds = (performance.now() - clock) / 1000;
@@ -144,11 +151,11 @@ export async function benchPipeline(count: number): Promise<void> {
     // engine with refreshes meanwhile would slow the engine down.
     const indexerGroup = `${pipeline.prefix}-indexer`;
     await waitFor(`${count} mentions committed by the indexer`, async () => {
-      const [topic] = await admin.fetchOffsets({ groupId: indexerGroup, topics: [pipeline.topics.mentionsEnriched] });
-      return (topic?.partitions ?? []).reduce((sum, partition) => sum + Math.max(0, Number(partition.offset)), 0) >= count;
-    }, { timeoutMs: 600_000, intervalMs: 25 });
+      return totalCommitted(await admin.committedOffsets(indexerGroup, pipeline.topics.mentionsEnriched)) >= count;
+    }, { timeoutMs: 600_000, intervalMs: 50 });
     await store.refresh();
     const pipelineSeconds = (performance.now() - clock) / 1000;
+    const pipelineCpu = meter.stop();
     const pipelineRate = count / pipelineSeconds;
     await watchEnricher;
     await admin.disconnect();
@@ -157,7 +164,7 @@ export async function benchPipeline(count: number): Promise<void> {
     const freshness: { rate: number; p50: number; p99: number; seen: number; sent: number; rss: Record<string, number>; heap: Record<string, number> }[] = [];
     for (const perSecond of [200, 500]) freshness.push({ rate: perSecond, ...(await steadyStream(perSecond, 20, pipeline, store, memory)) });
 
-    const baselineAfter = await baseline(documents);
+    const { rate: baselineAfter } = await baseline(documents);
     const baselineRate = (baselineBefore + baselineAfter) / 2;
 
     const latencies: number[] = [];
@@ -176,6 +183,9 @@ export async function benchPipeline(count: number): Promise<void> {
     console.log(`  raw → searchable:           ${rate(pipelineRate)} mentions/s (${pipelineSeconds.toFixed(1)} s from both services ready to the last searchable)`);
     console.log(`  enricher finished after:    ${enrichedSeconds.toFixed(1)} s (the indexer follows it)`);
     console.log(`  ratio to the baseline:      ${(pipelineRate / baselineRate).toFixed(2)}× (target ≥ 0.8×)`);
+    // CPU per 1,000 mentions does not swing with the machine's load as rates do: what each part costs.
+    console.log(`  CPU per 1,000, baseline:    ${perThousand(baselineCpu, count)}`);
+    console.log(`  CPU per 1,000, pipeline:    ${perThousand(pipelineCpu, count)} (bench: this process, polling offsets)`);
     console.log(`  documents in the index:     ${indexed} (expected ${count})`);
     for (const run of freshness) {
       console.log(

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafka, deleteTopics, publish, createProducer } from "@odzew/kafka";
 import { deadLetterSchema, topicNames, topicSpecs, type EnrichedMention } from "@odzew/schema";
 import {
+  committedPast,
   createTestStore,
   demoSiteSourceYaml,
   freePort,
@@ -29,9 +30,15 @@ async function processesOf(prefix: string): Promise<number[]> {
   return found;
 }
 
+/** The reviews the demo site starts with. */
+const SEED_REVIEWS = 8;
+
 /**
  * The whole walking skeleton as a user runs it: `odzew setup`, then `odzew run` with the demo
- * review site, every service a real process on the real broker and engine.
+ * review site, every service a real process on the real broker and engine. The running pipeline
+ * is this file's fixture, started once and ready (the seed reviews searchable) before any test;
+ * each test then stands alone: it waits on its own conditions and depends on no other test, so
+ * they pass alone and in any order.
  */
 describe("pipeline end to end", () => {
   const prefix = uniquePrefix("e2e");
@@ -95,7 +102,8 @@ describe("pipeline end to end", () => {
 
     run = runTs("services/cli/src/index.ts", ["run", "demo-site", "indexer", "enricher", "collector", "scheduler", "api"], env);
     await waitFor("the API to be ready", async () => (await fetch(`${apiBase}/readyz`)).ok, { timeoutMs: 90_000 });
-  }, 180_000);
+    await waitFor(`the ${SEED_REVIEWS} seed reviews searchable`, async () => (await search("size=100")).body.total >= SEED_REVIEWS, { timeoutMs: 90_000 });
+  }, 240_000);
 
   afterAll(async () => {
     const code = await run?.stop();
@@ -146,15 +154,24 @@ describe("pipeline end to end", () => {
 
     // Collect everything again, on demand: a backfill delivers every review of the source once
     // more. Mention ids are deterministic, so the index still holds each review once.
-    const seedCount = 9; // eight seed reviews and the new one
+    const seedCount = SEED_REVIEWS + 1; // the seed reviews and the new one
     const again = runTs("services/cli/src/index.ts", ["backfill", "e2e-shop"], env);
     expect(await again.exited, again.stderr()).toBe(0);
     expect(again.stdout()).toContain(`${seedCount} mentions delivered (0 not seen before)`);
     const kafka = createKafka({ brokers: stackEnv().brokers, clientId: "e2e" }, testLogger("e2e"));
-    await waitFor("the second delivery on the raw topic", async () => (await readTopic(kafka, topicNames(prefix).mentionsRaw)).length >= 2 * seedCount, {
+    const topics = topicNames(prefix);
+    // The mentions of the shop only: another test may put a poison message on the raw topic.
+    const ofShop = (messages: Awaited<ReturnType<typeof readTopic>>) =>
+      messages.filter((message) => (message.value as { source?: { id?: string } } | null)?.source?.id === "e2e-shop");
+    await waitFor("the second delivery on the raw topic", async () => ofShop(await readTopic(kafka, topics.mentionsRaw)).length >= 2 * seedCount, {
       timeoutMs: 30_000,
     });
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Both deliveries enriched, and the indexer past every one of them: whatever it did with the second is done.
+    const enriched = await waitFor("both deliveries enriched", async () => {
+      const messages = ofShop(await readTopic(kafka, topics.mentionsEnriched));
+      return messages.length >= 2 * seedCount ? messages : undefined;
+    }, { timeoutMs: 60_000 });
+    await waitFor("the indexer past both deliveries", () => committedPast(kafka, `${prefix}-indexer`, topics.mentionsEnriched, enriched), { timeoutMs: 60_000 });
     const all = await search("size=100");
     expect(all.body.total).toBe(seedCount);
     expect(all.body.items.filter((item) => item.nativeId === review.id)).toHaveLength(1);
@@ -162,7 +179,7 @@ describe("pipeline end to end", () => {
   });
 
   it("finds Polish inflected forms through the API", async () => {
-    // The seed review says "na dostawę czekałem"; the query is the dictionary form.
+    // A seed review (searchable since the fixture was ready) says "na dostawę czekałem"; the query is the dictionary form.
     const { body } = await search("q=dostawa");
     expect(body.items.some((item) => item.text.includes("dostawę"))).toBe(true);
   });
@@ -174,10 +191,15 @@ describe("pipeline end to end", () => {
   });
 
   it("reports each source's health: when it last succeeded and what it read", async () => {
-    const response = await fetch(`${apiBase}/api/v1/sources`, { headers: { authorization: `Bearer ${keys.service}` } });
-    expect(response.status).toBe(200);
-    const { sources } = (await response.json()) as { sources: { id: string; status: string; health: { lastSuccessAt?: string; lastParsed?: number } }[] };
-    const shop = sources.find((source) => source.id === "e2e-shop");
+    type Sources = { sources: { id: string; status: string; health: { lastSuccessAt?: string; lastParsed?: number } }[] };
+    // The collector's health record follows its polls; wait for the first one it wrote.
+    const shop = await waitFor("the shop's health after a poll", async () => {
+      const response = await fetch(`${apiBase}/api/v1/sources`, { headers: { authorization: `Bearer ${keys.service}` } });
+      expect(response.status).toBe(200);
+      const { sources } = (await response.json()) as Sources;
+      const found = sources.find((source) => source.id === "e2e-shop");
+      return found?.health.lastSuccessAt !== undefined ? found : undefined;
+    }, { timeoutMs: 30_000 });
     expect(shop?.status).toBe("ok");
     expect(shop?.health.lastSuccessAt).toBeDefined();
     expect(shop?.health.lastParsed).toBeGreaterThan(0);

@@ -17,4 +17,5 @@ export {
   type Histogram,
 } from "./metrics.ts";
 export { seededRandom } from "./random.ts";
+export { KEY_BYTES, generateKey, hashKey, hashBytes, matchKey, newKey, teamsFileKeyEntry, keyStrengthProblem } from "./keys.ts";
 export { redactUrl, redactUrls } from "./redact-url.ts";

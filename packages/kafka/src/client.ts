@@ -1,15 +1,8 @@
-import {
-  Kafka,
-  logLevel as KafkaLogLevel,
-  Partitioners,
-  type Admin,
-  type Producer,
-  type SASLOptions,
-  type logCreator,
-} from "kafkajs";
+import { Kafka as KafkaJsClient, logLevel as KafkaLogLevel, Partitioners, type Admin, type SASLOptions, type logCreator } from "kafkajs";
 import type { Logger } from "@odzew/core";
 import type { TopicSpec } from "@odzew/schema";
 import { alignTopicConfigs } from "./topic-config.ts";
+import { clientOf, wrapClient, wrapProducer, type Kafka, type Producer } from "./port.ts";
 
 export interface KafkaConnection {
   brokers: string[];
@@ -33,7 +26,7 @@ function pinoLogCreator(logger: Logger): logCreator {
     };
 }
 
-/** The one place that constructs a kafkajs client. */
+/** The one place that constructs the Kafka client library's client. */
 export function createKafka(connection: KafkaConnection, logger: Logger): Kafka {
   const sasl: SASLOptions | undefined = connection.sasl
     ? ({
@@ -42,7 +35,7 @@ export function createKafka(connection: KafkaConnection, logger: Logger): Kafka 
         password: connection.sasl.password,
       } as SASLOptions)
     : undefined;
-  return new Kafka({
+  const client = new KafkaJsClient({
     clientId: connection.clientId,
     brokers: connection.brokers,
     ...(connection.ssl ? { ssl: true } : {}),
@@ -53,15 +46,18 @@ export function createKafka(connection: KafkaConnection, logger: Logger): Kafka 
     logLevel: KafkaLogLevel.INFO,
     logCreator: pinoLogCreator(logger.child({ scope: "kafka" })),
   });
+  return wrapClient(client, connection.clientId);
 }
 
 /** An idempotent producer that waits for every in-sync replica: a send that returns is durable. */
 export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  return wrapProducer(
+    clientOf(kafka).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    }),
+  );
 }
 
 /**
@@ -69,14 +65,16 @@ export function createProducer(kafka: Kafka): Producer {
  * become visible together or not at all. `transactionalId` must be unique per running process.
  */
 export function createTransactionalProducer(kafka: Kafka, transactionalId: string): Producer {
-  return kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    transactionalId,
-    // Short: a collector that dies mid-transaction holds readers back until this runs out.
-    transactionTimeout: 20_000,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  return wrapProducer(
+    clientOf(kafka).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionalId,
+      // Short: a collector that dies mid-transaction holds readers back until this runs out.
+      transactionTimeout: 20_000,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    }),
+  );
 }
 
 /**
@@ -84,7 +82,7 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
  * ones (e.g. a compaction lag added later; see alignTopicConfigs). Returns the topics created.
  */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], replicationFactor = 1): Promise<string[]> {
-  const admin: Admin = kafka.admin();
+  const admin: Admin = clientOf(kafka).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -109,7 +107,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], replication
 
 /** Delete topics (tests and `odzew reset`); missing ones are ignored. */
 export async function deleteTopics(kafka: Kafka, names: string[]): Promise<void> {
-  const admin = kafka.admin();
+  const admin = clientOf(kafka).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

@@ -1,4 +1,5 @@
-import type { Message, Producer } from "kafkajs";
+import type { Message } from "kafkajs";
+import { producerOf, type Producer } from "./port.ts";
 import { OdzewError, describeError } from "@odzew/core";
 
 /** A message to publish: the key decides the partition, the value is written as JSON. */
@@ -28,13 +29,13 @@ export const MAX_SEND_BYTES = 900 * 1024;
 /** What a record adds to its key and value in a batch (length, offset and time deltas, headers count). */
 const RECORD_OVERHEAD_BYTES = 32;
 
-/** A message as it goes on the wire, with its size. */
-interface EncodedMessage {
+/** A message as it goes on the wire, with its size: encoded once, measured and sent as is. */
+export interface EncodedMessage {
   message: Message;
   bytes: number;
 }
 
-function encodeMessage(message: OutgoingMessage): EncodedMessage {
+export function encodeMessage(message: OutgoingMessage): EncodedMessage {
   const value = encode(message.value);
   let bytes = RECORD_OVERHEAD_BYTES + Buffer.byteLength(message.key, "utf8") + value.length;
   for (const [name, header] of Object.entries(message.headers ?? {})) bytes += Buffer.byteLength(name) + Buffer.byteLength(header);
@@ -115,12 +116,16 @@ export function sendError(topic: string, error: unknown): OdzewError {
  * written: a retry writes them again, which mention ids make harmless.
  */
 export async function publish(producer: Producer, topic: string, messages: OutgoingMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  const encoded = messages.map(encodeMessage);
+  await publishEncoded(producer, topic, messages.map(encodeMessage));
+}
+
+/** `publish` for messages already encoded with `encodeMessage` (a caller that checked their size first). */
+export async function publishEncoded(producer: Producer, topic: string, encoded: EncodedMessage[]): Promise<void> {
+  if (encoded.length === 0) return;
   refuseOversized(topic, encoded);
   for (const send of splitByBytes(encoded)) {
     try {
-      await producer.send({ topic, acks: -1, messages: send.map((entry) => entry.message) });
+      await producerOf(producer).send({ topic, acks: -1, messages: send.map((entry) => entry.message) });
     } catch (error) {
       throw sendError(topic, error);
     }
@@ -136,7 +141,7 @@ export async function publishTombstones(producer: Producer, topic: string, keys:
   // A tombstone is its key and a few bytes of framing: thousands fit in one send.
   for (let start = 0; start < keys.length; start += 5_000) {
     try {
-      await producer.send({ topic, acks: -1, messages: keys.slice(start, start + 5_000).map((key) => ({ key, value: null })) });
+      await producerOf(producer).send({ topic, acks: -1, messages: keys.slice(start, start + 5_000).map((key) => ({ key, value: null })) });
     } catch (error) {
       throw sendError(topic, error);
     }
@@ -164,7 +169,7 @@ export async function publishAtomically(
 ): Promise<void> {
   const encodedWrites = writes.map((write) => ({ topic: write.topic, encoded: write.messages.map(encodeMessage) }));
   for (const write of encodedWrites) refuseOversized(write.topic, write.encoded);
-  const transaction = await producer.transaction();
+  const transaction = await producerOf(producer).transaction();
   try {
     for (const write of encodedWrites) {
       for (const send of splitByBytes(write.encoded)) {
@@ -191,4 +196,32 @@ export async function publishAtomically(
     await transaction.abort().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Publish messages exactly as given, bytes and all, without encoding or checks: for tests and
+ * fault runs that need what Odzew itself never writes (a value that is not JSON, a huge one).
+ */
+export async function publishBytes(
+  producer: Producer,
+  topic: string,
+  messages: { key: string | null; value: string | Buffer | null; partition?: number }[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  try {
+    await producerOf(producer).send({ topic, acks: -1, messages });
+  } catch (error) {
+    throw sendError(topic, error);
+  }
+}
+
+/**
+ * Fence the earlier incarnations of a transactional producer's id now, not at its first write:
+ * kafkajs registers a transactional producer with the broker (InitProducerId, which bumps the id's
+ * epoch and aborts a transaction left open) only when its first transaction begins. A
+ * transaction begun and aborted with nothing in it does exactly that and writes nothing.
+ */
+export async function fenceEarlierIncarnations(transactionalProducer: Producer): Promise<void> {
+  const transaction = await producerOf(transactionalProducer).transaction();
+  await transaction.abort();
 }

@@ -2,6 +2,11 @@ export { createKafka, createProducer, createTransactionalProducer, ensureTopics,
 export {
   encode,
   publish,
+  publishEncoded,
+  publishBytes,
+  fenceEarlierIncarnations,
+  encodeMessage,
+  type EncodedMessage,
   publishAtomically,
   publishTombstones,
   messageBytes,
@@ -22,7 +27,7 @@ export {
   type Consumed,
   type Rejection,
 } from "./worker.ts";
-export type { Kafka, Producer } from "kafkajs";
+export { totalCommitted, totalHigh, type Kafka, type KafkaAdmin, type Producer, type PartitionOffsets, type CommittedOffset } from "./port.ts";
 export { createTopicTable, type TopicTable } from "./table.ts";
 export { replayTopic, type ReplayResult } from "./replay.ts";
 export { scanTopic, liveTopicConsumers, waitForConsumers, PASS_MARKER_KEY, type ScannedRecord, type ScanResult, type TopicPositions, type TopicConsumer } from "./scan.ts";

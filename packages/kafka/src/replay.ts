@@ -1,7 +1,7 @@
-import type { Kafka } from "kafkajs";
 import type { z } from "zod";
 import type { Logger } from "@odzew/core";
 import { scanTopic } from "./scan.ts";
+import type { Kafka } from "./port.ts";
 
 export interface ReplayResult {
   /** Messages that passed the schema and were handed over. */

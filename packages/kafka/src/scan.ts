@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { Admin, Kafka, Producer } from "kafkajs";
+import type { Admin } from "kafkajs";
 import { OdzewError, describeError, sleep, type Logger } from "@odzew/core";
+import { clientOf, producerOf, type Kafka, type Producer } from "./port.ts";
 
 /** One record of a topic as stored: key and value bytes, tombstones (null values) included. */
 export interface ScannedRecord {
@@ -35,7 +36,7 @@ export async function scanTopic(options: {
   timeoutMs?: number;
 }): Promise<ScanResult> {
   const logger = options.logger.child({ scope: "scan", topic: options.topic });
-  const admin = options.kafka.admin();
+  const admin = clientOf(options.kafka).admin();
   await admin.connect();
   const groupId = `${options.topic}-scan-${randomBytes(4).toString("hex")}`;
   const result: ScanResult = { records: 0, ends: new Map() };
@@ -52,7 +53,7 @@ export async function scanTopic(options: {
     }
     if (pending.size === 0) return result;
     // Short fetch waits: the scan stops at a known end, and a disconnect waits for the fetch in flight.
-    const consumer = options.kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 200 });
+    const consumer = clientOf(options.kafka).consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 200 });
     let failure: unknown;
     const done = new Promise<void>((resolve, reject) => {
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
@@ -123,7 +124,7 @@ export interface TopicConsumer {
  * offset on it (the pipeline's workers; throwaway readers that never commit are left out).
  */
 export async function liveTopicConsumers(kafka: Kafka, topic: string): Promise<TopicConsumer[]> {
-  const admin = kafka.admin();
+  const admin = clientOf(kafka).admin();
   await admin.connect();
   try {
     return await liveConsumers(admin, topic);
@@ -167,11 +168,11 @@ export async function waitForConsumers(options: {
   logger: Logger;
   timeoutMs?: number;
 }): Promise<{ passed: string[]; behind: string[] }> {
-  const admin = options.kafka.admin();
+  const admin = clientOf(options.kafka).admin();
   await admin.connect();
   try {
     const partitions = await admin.fetchTopicOffsets(options.topic);
-    const sent = await options.producer.send({
+    const sent = await producerOf(options.producer).send({
       topic: options.topic,
       acks: -1,
       messages: partitions.map(({ partition }) => ({ key: PASS_MARKER_KEY, value: null, partition })),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Kafka, Producer } from "kafkajs";
 import type { z } from "zod";
 import { describeError, type Logger } from "@odzew/core";
+import { clientOf, producerOf, type Kafka, type Producer } from "./port.ts";
 
 /** The latest value per key of a compacted topic, kept in memory and followed live. */
 export interface TopicTable<T> {
@@ -37,8 +37,8 @@ export function createTopicTable<T>(options: {
   const logger = options.logger.child({ table: options.topic });
   const values = new Map<string, T>();
   const barriersSeen = new Set<string>();
-  const consumer = options.kafka.consumer({ groupId: `odzew-table-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 3_000 });
-  const admin = options.kafka.admin();
+  const consumer = clientOf(options.kafka).consumer({ groupId: `odzew-table-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 3_000 });
+  const admin = clientOf(options.kafka).admin();
 
   return {
     async start() {
@@ -75,7 +75,7 @@ export function createTopicTable<T>(options: {
       if (!options.producer) throw new Error(`table ${options.topic}: catchUp needs a producer`);
       const partitions = await admin.fetchTopicOffsets(options.topic);
       const marker = randomUUID();
-      await options.producer.send({
+      await producerOf(options.producer).send({
         topic: options.topic,
         acks: -1,
         messages: partitions.map(({ partition }) => ({ key: BARRIER_KEY, value: `${marker}:${partition}`, partition })),

@@ -1,28 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { z } from "zod";
 import { OdzewError, startHealthServer } from "@odzew/core";
-import { createTestPipeline, metricValue, waitFor, type TestPipeline } from "@odzew/testing";
-import { publish } from "./codec.ts";
+import { metricValue, waitFor } from "@odzew/testing";
+import { stackTest as it } from "@odzew/testing/fixtures";
+import { publish, publishBytes } from "./codec.ts";
 import { createBatchWorker } from "./worker.ts";
 
 const itemSchema = z.object({ n: z.number() });
 
 describe("batch worker metrics on the real broker", () => {
-  let pipeline: TestPipeline;
-  beforeAll(async () => {
-    pipeline = await createTestPipeline("worker-metrics", 1);
-  });
-  afterAll(async () => {
-    await pipeline?.cleanup();
-  });
+  it.override({ partitions: 1 });
 
-  it("counts processed and dead-lettered messages, retries and batches, and reports the lag until it is worked off", async () => {
+  it("counts processed and dead-lettered messages, retries and batches, and reports the lag until it is worked off", async ({ pipeline }) => {
     const topic = pipeline.topics.mentionsRaw;
     const group = `${pipeline.prefix}-group`;
     const labels = { topic, group };
     // Five good messages and one poison message, on the partition before the worker starts.
     await publish(pipeline.producer, topic, [1, 2, 3].map((n) => ({ key: `k${n}`, value: { n } })));
-    await pipeline.producer.send({ topic, messages: [{ key: "poison", value: '{"n": "not a number"}' }] });
+    await publishBytes(pipeline.producer, topic, [{ key: "poison", value: '{"n": "not a number"}' }]);
     await publish(pipeline.producer, topic, [4, 5].map((n) => ({ key: `k${n}`, value: { n } })));
 
     let release!: () => void;

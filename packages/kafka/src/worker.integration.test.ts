@@ -1,66 +1,71 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect } from "vitest";
 import { z } from "zod";
 import { OdzewError } from "@odzew/core";
 import { deadLetterSchema } from "@odzew/schema";
-import { createTestPipeline, readTopic, waitFor, type TestPipeline } from "@odzew/testing";
-import { publish } from "./codec.ts";
+import { readTopic, waitFor, type TestPipeline } from "@odzew/testing";
+import { stackTest as it } from "@odzew/testing/fixtures";
+import { publish, publishBytes } from "./codec.ts";
+import { totalHigh } from "./port.ts";
 import { createBatchWorker, type BatchWorker } from "./worker.ts";
 
 const itemSchema = z.object({ n: z.number() });
 
-describe("batch worker on the real broker", () => {
-  let pipeline: TestPipeline;
-  const workers: BatchWorker[] = [];
+/** Stopped after each test, before its topics go. */
+const workers: BatchWorker[] = [];
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.stop().catch(() => undefined)));
+});
 
-  beforeAll(async () => {
-    pipeline = await createTestPipeline("worker", 1);
+/** A worker on the test's raw topic (one partition: the order of the values is the order sent). */
+async function startWorker(pipeline: TestPipeline, groupId: string, handle: (values: number[]) => Promise<void>) {
+  const worker = createBatchWorker({
+    kafka: pipeline.kafka,
+    producer: pipeline.producer,
+    groupId: `${pipeline.prefix}-${groupId}`,
+    topic: pipeline.topics.mentionsRaw,
+    deadLetterTopic: pipeline.topics.mentionsDlq,
+    stage: "enrich",
+    schema: itemSchema,
+    logger: pipeline.logger,
+    async handle(messages) {
+      await handle(messages.map((message) => message.value.n));
+      return [];
+    },
   });
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.stop().catch(() => undefined)));
-    await pipeline.cleanup();
-  });
+  workers.push(worker);
+  await worker.start();
+  return worker;
+}
 
-  const startWorker = async (groupId: string, handle: (values: number[]) => Promise<void>) => {
-    const worker = createBatchWorker({
-      kafka: pipeline.kafka,
-      producer: pipeline.producer,
-      groupId,
-      topic: pipeline.topics.mentionsRaw,
-      deadLetterTopic: pipeline.topics.mentionsDlq,
-      stage: "enrich",
-      schema: itemSchema,
-      logger: pipeline.logger,
-      async handle(messages) {
-        await handle(messages.map((message) => message.value.n));
-        return [];
-      },
-    });
-    workers.push(worker);
-    await worker.start();
-    return worker;
-  };
-
-  const committed = async (groupId: string) => {
-    const admin = pipeline.kafka.admin();
-    await admin.connect();
-    const [topic] = await admin.fetchOffsets({ groupId, topics: [pipeline.topics.mentionsRaw] });
+async function committed(pipeline: TestPipeline, groupId: string) {
+  const admin = pipeline.kafka.admin();
+  await admin.connect();
+  try {
+    const [partition] = await admin.committedOffsets(`${pipeline.prefix}-${groupId}`, pipeline.topics.mentionsRaw);
+    return Number(partition?.offset ?? -1);
+  } finally {
     await admin.disconnect();
-    return Number(topic?.partitions[0]?.offset ?? -1);
-  };
+  }
+}
 
-  it("dead-letters what it cannot parse, with the reason and the original bytes, and keeps going", async () => {
-    await publish(pipeline.producer, pipeline.topics.mentionsRaw, [{ key: "a", value: { n: 1 } }]);
-    await pipeline.producer.send({
-      topic: pipeline.topics.mentionsRaw,
-      messages: [
-        { key: "b", value: "{this is not json" },
-        { key: "c", value: JSON.stringify({ n: "seven" }) },
-      ],
-    });
-    await publish(pipeline.producer, pipeline.topics.mentionsRaw, [{ key: "d", value: { n: 2 } }]);
+/** Two good messages (1, 2) around two bad ones (not JSON; n not a number), as each test's input. */
+async function publishMixed(pipeline: TestPipeline) {
+  await publish(pipeline.producer, pipeline.topics.mentionsRaw, [{ key: "a", value: { n: 1 } }]);
+  await publishBytes(pipeline.producer, pipeline.topics.mentionsRaw, [
+    { key: "b", value: "{this is not json" },
+    { key: "c", value: JSON.stringify({ n: "seven" }) },
+  ]);
+  await publish(pipeline.producer, pipeline.topics.mentionsRaw, [{ key: "d", value: { n: 2 } }]);
+}
+
+describe("batch worker on the real broker", () => {
+  it.override({ partitions: 1 });
+
+  it("dead-letters what it cannot parse, with the reason and the original bytes, and keeps going", async ({ pipeline }) => {
+    await publishMixed(pipeline);
 
     const seen: number[] = [];
-    await startWorker("dlq-group", async (values) => {
+    await startWorker(pipeline, "dlq-group", async (values) => {
       seen.push(...values);
     });
     await waitFor("both valid messages", () => seen.length >= 2);
@@ -75,13 +80,14 @@ describe("batch worker on the real broker", () => {
     expect(byKey.b?.original.value).toBe("{this is not json");
     expect(byKey.c?.reason.message).toMatch(/schema validation failed: n: /);
     expect(byKey.c).toMatchObject({ stage: "enrich", reason: { code: "MESSAGE_INVALID" }, original: { topic: pipeline.topics.mentionsRaw } });
-    await waitFor("offsets committed past every message", async () => (await committed("dlq-group")) === 4);
+    await waitFor("offsets committed past every message", async () => (await committed(pipeline, "dlq-group")) === 4);
   });
 
-  it("retries a chunk after a passing failure and commits only once the work is done", async () => {
+  it("retries a chunk after a passing failure and commits only once the work is done", async ({ pipeline }) => {
+    await publishMixed(pipeline);
     let calls = 0;
     const done: number[] = [];
-    await startWorker("retry-group", async (values) => {
+    await startWorker(pipeline, "retry-group", async (values) => {
       calls += 1;
       if (calls === 1) throw new OdzewError("SEARCH_UNAVAILABLE", "engine down for a moment", { retryable: true });
       done.push(...values);
@@ -89,28 +95,29 @@ describe("batch worker on the real broker", () => {
     await waitFor("the retried chunk", () => done.length >= 2);
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(done).toEqual([1, 2]);
-    await waitFor("offsets committed", async () => (await committed("retry-group")) === 4);
+    await waitFor("offsets committed", async () => (await committed(pipeline, "retry-group")) === 4);
   });
 
-  it("hands unfinished work back: a stopped worker's messages go to the next one", async () => {
+  it("hands unfinished work back: a stopped worker's messages go to the next one", async ({ pipeline }) => {
+    await publishMixed(pipeline);
     let attempts = 0;
-    const stuck = await startWorker("handover-group", async () => {
+    const stuck = await startWorker(pipeline, "handover-group", async () => {
       attempts += 1;
       throw new OdzewError("SEARCH_UNAVAILABLE", "engine still down", { retryable: true });
     });
     await waitFor("a first attempt", () => attempts >= 1);
     await stuck.stop();
-    expect(await committed("handover-group")).toBe(-1);
+    expect(await committed(pipeline, "handover-group")).toBe(-1);
 
     const done: number[] = [];
-    await startWorker("handover-group", async (values) => {
+    await startWorker(pipeline, "handover-group", async (values) => {
       done.push(...values);
     });
     await waitFor("the handed-over messages", () => done.length >= 2);
     expect(done).toEqual([1, 2]);
   });
 
-  it("publishes a chunk far above the broker's 1 MiB limit, and dead-letters a burst of large invalid messages without stopping", async () => {
+  it("publishes a chunk far above the broker's 1 MiB limit, and dead-letters a burst of large invalid messages without stopping", async ({ pipeline }) => {
     const topic = pipeline.topics.mentionsEnriched;
     // 500 mentions of 3,000 characters, twice over as the enriched copy carries them: ~3 MB in one call.
     const large = Array.from({ length: 500 }, (_, n) => ({ key: `big-${n}`, value: { n, text: "ż".repeat(3_000), masked: "ż".repeat(3_000) } }));
@@ -119,12 +126,12 @@ describe("batch worker on the real broker", () => {
       const admin = pipeline.kafka.admin();
       await admin.connect();
       try {
-        return await admin.fetchTopicOffsets(topic);
+        return await admin.topicOffsets(topic);
       } finally {
         await admin.disconnect();
       }
     })();
-    expect(offsets.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(500);
+    expect(totalHigh(offsets)).toBe(500);
 
     // A message no broker takes is refused up front, naming it, and never retried.
     const refused = await publish(pipeline.producer, topic, [{ key: "huge", value: { text: "x".repeat(1_100_000) } }]).catch((error: unknown) => error);
@@ -139,7 +146,7 @@ describe("batch worker on the real broker", () => {
     const worker = createBatchWorker({
       kafka: pipeline.kafka,
       producer: pipeline.producer,
-      groupId: "burst-group",
+      groupId: `${pipeline.prefix}-burst-group`,
       topic: pipeline.topics.collectJobs,
       deadLetterTopic: pipeline.topics.erasures,
       stage: "enrich",

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
+import type { Consumer, EachBatchPayload, KafkaMessage } from "kafkajs";
 import type { z } from "zod";
 import { OdzewError, backoffMs, counter, describeError, gauge, histogram, sleep, truncate, type Logger } from "@odzew/core";
 import { DEAD_LETTER_SCHEMA_VERSION, type DeadLetter } from "@odzew/schema";
 import { publish } from "./codec.ts";
+import { clientOf, type Kafka, type Producer } from "./port.ts";
 
 /** A consumed message that passed its schema. */
 export interface Consumed<T> {
@@ -117,9 +118,10 @@ function workerMetrics() {
  * straight to the dead-letter topic; the worker keeps going.
  */
 export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorker {
+  const chunkSize = countOption("chunkSize", options.chunkSize, 500);
+  const chunkBytes = countOption("chunkBytes", options.chunkBytes, DEFAULT_CHUNK_BYTES);
+  const partitionsConcurrently = countOption("partitionsConcurrently", options.partitionsConcurrently, 1);
   const logger = options.logger.child({ topic: options.topic, groupId: options.groupId });
-  const chunkSize = options.chunkSize ?? 500;
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const metrics = workerMetrics();
   const labels = { topic: options.topic, group: options.groupId };
   const lagLabels = (partition: number) => ({ ...labels, partition: String(partition) });
@@ -137,7 +139,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
       lagPartitions.delete(partition);
     }
   };
-  const consumer: Consumer = options.kafka.consumer({
+  const consumer: Consumer = clientOf(options.kafka).consumer({
     groupId: options.groupId,
     // A dead worker's partitions move to a live one after at most this long.
     sessionTimeout: 10_000,
@@ -288,7 +290,7 @@ export function createBatchWorker<T>(options: BatchWorkerOptions<T>): BatchWorke
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
+        partitionsConsumedConcurrently: partitionsConcurrently,
         eachBatch: async (payload) => {
           const messages = payload.batch.messages;
           const first = messages[0];
@@ -361,6 +363,19 @@ export function payloadOf(
 }
 
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A count option of the worker (messages, bytes, partitions): a whole number of at least 1, or
+ * absent for the default. Anything else (0, negative, NaN, a fraction, Infinity) is refused when
+ * the worker is made, naming the option and what it takes, rather than found out while running.
+ */
+function countOption(name: "chunkSize" | "chunkBytes" | "partitionsConcurrently", value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (Number.isSafeInteger(value) && value >= 1) return value;
+  throw new OdzewError("CONFIG_INVALID", `createBatchWorker: ${name} must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, got ${String(value)}`, {
+    context: { option: name, value },
+  });
+}
 
 /** Cut a fetched batch into handler chunks of at most `maxCount` messages and `maxBytes` of values, in order. */
 export function chunkMessages<M extends { value: Buffer | null }>(messages: M[], maxCount: number, maxBytes: number): M[][] {

@@ -31,13 +31,53 @@ describe("enrichment of one mention", () => {
   });
 
   it("takes the stars as the sentiment of a review without text", () => {
-    expect(enrichment.enrich({ text: "", rating: 1 }).sentiment).toEqual({ label: "negative", score: -1, model: "stars" });
+    expect(enrichment.enrich({ text: "", rating: 1 }).sentiment).toEqual({ label: "negative", score: -1, model: "stars", basis: "rating" });
   });
 
   it("gives other languages a tag and neutral handling, not a guessed score", () => {
     const result = enrichment.enrich({ text: "Die Lieferung kam pünktlich an, das Buch war in einwandfreiem Zustand." });
     expect(result.lang).toBe("de");
-    expect(result.sentiment).toEqual({ label: "neutral", score: 0, model: "none-de" });
+    expect(result.sentiment).toEqual({ label: "neutral", score: 0, model: "none-de", basis: "text" });
+  });
+
+  it("labels the two demo reviews of issue 10 right, from their stars and text", () => {
+    const refund = enrichment.enrich({ title: "Zwrot bez problemu", text: "Pieniądze wróciły po czterech dniach, bez zbędnych pytań", rating: 4 });
+    expect(refund.sentiment).toMatchObject({ label: "positive", basis: "text+rating" });
+    expect(refund.sentiment?.score).toBeGreaterThan(0);
+    expect(refund.ratingMismatch).toBe(false);
+    const slow = enrichment.enrich({ title: "Dostawa się ciągnęła", text: "Czekałam dwa tygodnie, e-mail do obsługi bez odpowiedzi.", rating: 2 });
+    expect(slow.sentiment).toMatchObject({ label: "negative", basis: "text+rating" });
+    expect(slow.sentiment?.score).toBeLessThan(0);
+  });
+
+  it("reads short texts in the source's language, then the market's (Polish by default)", () => {
+    for (const text of ["Super.", "ok", "dobry", "jest ok", "Słabo", "Srednio"]) {
+      const result = enrichment.enrich({ text });
+      expect(result.lang, text).toBe("pl");
+      expect(result.sentiment?.model, text).toBe("lexicon-pl-2");
+    }
+    expect(enrichment.enrich({ text: "Super.", langPrior: { langs: ["en"], country: "gb" } }).lang).toBe("en");
+    expect(enrichment.enrich({ text: "ok", langPrior: { country: "de" } }).lang).toBe("de");
+    // Evidence in the text wins over any prior.
+    expect(enrichment.enrich({ text: "Great app, works fine", langPrior: { langs: ["pl"] } }).lang).toBe("en");
+    expect(enrichment.enrich({ text: "Słabo", langPrior: { langs: ["en"] } }).lang).toBe("pl");
+    // A market of none: short international words stay undetermined, with no sentiment guessed.
+    const noMarket = createEnrichment({ brands, market: {}, now });
+    expect(noMarket.enrich({ text: "ok" })).toMatchObject({ lang: "und", sentiment: { label: "neutral", model: "none-und" } });
+    const english = createEnrichment({ brands, market: { langs: ["en"], country: "gb" }, now });
+    expect(english.enrich({ text: "Super." }).lang).toBe("en");
+    expect(english.enrich({ text: "Super.", langPrior: { langs: ["pl"] } }).lang).toBe("pl");
+  });
+
+  it("counts complaint events without sentiment words as negative", () => {
+    for (const text of [
+      "Twoje konto w Allegro zostało zawieszone",
+      "Aplikację pobrałem z Google Play i po aktualizacji ciągle się wyłącza",
+      "Kurier nawet nie zapukał, zostawił awizo i paczka wróciła do nadawcy",
+      "Gazetka obiecywała promocję na masło, a na półce pusto. Znowu to samo.",
+    ]) {
+      expect(enrichment.enrich({ text })).toMatchObject({ lang: "pl", sentiment: { label: "negative", basis: "text" } });
+    }
   });
 
   it("masks personal data for the CX slice and pseudonymises the author", () => {

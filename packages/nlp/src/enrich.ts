@@ -1,16 +1,15 @@
 import type { BrandConfig, EnrichedMention } from "@odzew/schema";
 import { createBrandTagger } from "./brands.ts";
-import { detectLanguage, UNDETERMINED } from "./language.ts";
+import { detectLanguage, priorLanguage, UNDETERMINED, type LanguagePrior } from "./language.ts";
 import { maskPersonalData, pseudonymiseAuthor } from "./personal-data.ts";
 import { URGENCY_ENTRIES, servicePriority } from "./priority.ts";
-import { scoreEnglish } from "./sentiment.en.ts";
-import { loadSentimentModel, type SentimentModelFile } from "./sentiment-model.ts";
-import { scorePolish } from "./sentiment.pl.ts";
-import { DEFAULT_TOPIC_TAXONOMY, createTermMatcher, type TopicTaxonomy } from "./topics.ts";
-import type { Sentiment } from "./types.ts";
+import { loadSentimentModel, type SentimentModel, type SentimentModelFile } from "./sentiment-model/index.ts";
+import { LEXICON_SCORER, decideSentiment, type PolishScorer } from "./sentiment.ts";
+import { aspectSentiments } from "./aspects.ts";
+import { DEFAULT_TOPIC_TAXONOMY, createTermMatcher, createTopicTagger, type TopicTaxonomy } from "./topics.ts";
 
 /** Bumped whenever enrichment changes what it writes, so re-enriched mentions can be told apart. */
-export const ENRICHMENT_VERSION = "1.0.0";
+export const ENRICHMENT_VERSION = "1.2.0";
 
 /** What the enrichment needs to know of a mention; everything but `text` is optional. */
 export interface EnrichInput {
@@ -18,8 +17,14 @@ export interface EnrichInput {
   title?: string | undefined;
   /** Stars, 1–5. */
   rating?: number | undefined;
-  /** ISO 639-1 when the source states it. */
+  /** ISO 639-1 when the mention itself states it (trusted as it is). */
   lang?: string | undefined;
+  /**
+   * What the source is configured for: its `lang` and `country` (a Google Play source's `pl`/`pl`,
+   * an App Store storefront's country, the mention's `details.country`). Decides only texts too
+   * short to tell by themselves; before the enrichment's `market`.
+   */
+  langPrior?: LanguagePrior | undefined;
   author?: { name: string } | undefined;
   reach?: { votes?: number | undefined; helpful?: number | undefined; followers?: number | undefined } | undefined;
   publishedAt?: string | undefined;
@@ -36,6 +41,7 @@ export type Enrichment = Pick<
   | "ratingMismatch"
   | "brands"
   | "topics"
+  | "aspects"
   | "authorPseudonym"
   | "personalData"
   | "masked"
@@ -47,13 +53,19 @@ export interface EnrichmentOptions {
   topics?: TopicTaxonomy | undefined;
   /** A trained Polish model; used only where it beat the lexicon on its held-out set. */
   sentimentModel?: SentimentModelFile | undefined;
+  /**
+   * The brand's market: the language short texts are read in when neither the text nor the
+   * source tells. Default Polish (`{ langs: ["pl"], country: "pl" }`), Odzew's market; pass
+   * `{}` for none (short international texts such as "ok" then stay "und").
+   */
+  market?: LanguagePrior | undefined;
   /** Key of the author pseudonyms; without it, no pseudonym is written. */
   authorKey?: string | undefined;
   now?: () => Date;
 }
 
-/** How far stars and text must disagree before the mention is flagged. */
-const MISMATCH_SCORE = 0.3;
+/** Odzew listens for Polish brands: without a configured market, short texts are read as Polish. */
+const DEFAULT_MARKET: LanguagePrior = { langs: ["pl"], country: "pl" };
 
 /**
  * The enrichment of one mention: language → sentiment → brands → topics → personal data →
@@ -66,35 +78,23 @@ export function createEnrichment(options: EnrichmentOptions) {
     ...(options.topics ?? DEFAULT_TOPIC_TAXONOMY).map((topic) => ({ value: `t:${topic.id}`, patterns: [...topic.pl, ...topic.en] })),
     ...URGENCY_ENTRIES.map((entry) => ({ value: `u:${entry.value}`, patterns: entry.patterns })),
   ]);
-  const learned = options.sentimentModel ? loadSentimentModel(options.sentimentModel) : undefined;
+  const modelFile = options.sentimentModel;
+  const learned = modelFile ? loadSentimentModel(modelFile) : undefined;
   // A trained model that did not beat the lexicon on its own held-out set is not used.
-  const useLearned = learned !== undefined && learned.heldOutAccuracy > (learned.baselineAccuracy ?? 0);
+  const polish: PolishScorer =
+    modelFile && learned && learned.heldOutAccuracy > (learned.baselineAccuracy ?? 0) ? learnedScorer(learned, modelFile) : LEXICON_SCORER;
+  const market = options.market ?? DEFAULT_MARKET;
+  // Which topics a clause names, for the sentiment of each aspect (see aspects.ts).
+  const topicTagger = createTopicTagger(options.topics ?? DEFAULT_TOPIC_TAXONOMY);
   const now = options.now ?? (() => new Date());
 
-  const sentimentOf = (text: string, lang: string, rating: number | undefined): Sentiment => {
-    // A review of stars alone (Google Maps has many): the stars are the only evidence there is.
-    if (text.trim() === "" && rating !== undefined) {
-      const score = Math.round(((rating - 3) / 2) * 100) / 100;
-      return { label: rating >= 4 ? "positive" : rating <= 2 ? "negative" : "neutral", score, model: "stars" };
-    }
-    if (lang === "pl") return useLearned ? learned.score(text) : scorePolish(text);
-    if (lang === "en") return scoreEnglish(text);
-    // No model for this language: say so rather than guess.
-    return { label: "neutral", score: 0, model: `none-${lang}` };
-  };
-
   return {
-    sentimentModel: useLearned ? "learned" : "lexicon",
+    sentimentModel: polish === LEXICON_SCORER ? "lexicon" : "learned",
     enrich(input: EnrichInput): Enrichment {
       const full = input.title ? `${input.title}\n${input.text}` : input.text;
-      const guess = input.lang ? { lang: input.lang, confidence: 1 } : detectLanguage(full);
+      const guess = input.lang ? { lang: input.lang, confidence: 1 } : detectLanguage(full, priorOf(input.langPrior, market));
       const lang = guess.lang;
-      const sentiment = sentimentOf(full, lang === UNDETERMINED ? "und" : lang, input.rating);
-      const ratingMismatch =
-        input.rating !== undefined &&
-        sentiment.model !== "stars" &&
-        ((input.rating >= 4 && sentiment.label === "negative" && sentiment.score <= -MISMATCH_SCORE) ||
-          (input.rating <= 2 && sentiment.label === "positive" && sentiment.score >= MISMATCH_SCORE));
+      const { sentiment, ratingMismatch } = decideSentiment({ text: full, lang: lang === UNDETERMINED ? "und" : lang, rating: input.rating }, polish);
 
       const brands: Enrichment["brands"] = brandTagger.tag(full).map((match) => ({
         id: match.id,
@@ -113,6 +113,12 @@ export function createEnrichment(options: EnrichmentOptions) {
         if (value.startsWith("t:")) topics.push(value.slice(2));
         else if (value.startsWith("u:")) urgent.push(value.slice(2));
       }
+      // Each topic with the sentiment of the clause that names it; a contrasted clause that names
+      // none is the product. Topics found that way join the mention's topics, so a topic filter
+      // and the per-aspect counts agree.
+      const aspects = aspectSentiments({ text: input.text, title: input.title, lang: lang === UNDETERMINED ? "und" : lang, topics, sentiment }, { tagger: topicTagger, polish });
+      for (const aspect of aspects) if (!topics.includes(aspect.topic)) topics.push(aspect.topic);
+      topics.sort();
       const maskedText = maskPersonalData(input.text);
       const maskedTitle = input.title ? maskPersonalData(input.title) : undefined;
       const personalData = maskedTitle ? [...new Set([...maskedText.found, ...maskedTitle.found])] : maskedText.found;
@@ -135,6 +141,7 @@ export function createEnrichment(options: EnrichmentOptions) {
         ratingMismatch,
         brands,
         topics,
+        ...(aspects.length > 0 ? { aspects } : {}),
         ...(options.authorKey && input.author?.name ? { authorPseudonym: pseudonymiseAuthor(input.author.name, options.authorKey) } : {}),
         personalData,
         // Only where masking changed something: a second copy of every text would double the
@@ -149,3 +156,14 @@ export function createEnrichment(options: EnrichmentOptions) {
 }
 
 export type Enricher = ReturnType<typeof createEnrichment>;
+
+/** The source's prior when it names a language Odzew knows, else the market's. */
+function priorOf(source: LanguagePrior | undefined, market: LanguagePrior): LanguagePrior {
+  return source && priorLanguage(source) ? source : market;
+}
+
+/** A learned model as a Polish scorer: neutral where its own training put it (the file's `neutralBand`). */
+function learnedScorer(model: SentimentModel, file: SentimentModelFile): PolishScorer {
+  const band = file.neutralBand;
+  return { score: (text) => model.score(text), range: { negative: -band, positive: band } };
+}

@@ -1,7 +1,8 @@
 import { francAll } from "franc-min";
 import { describe, expect, it } from "vitest";
 import { allegroReviews, evalDataAvailable, polemoReviews } from "./eval-data.ts";
-import { detectLanguage } from "./language.ts";
+import { SHORT_ENGLISH, SHORT_OTHER } from "./fixtures/short-texts.ts";
+import { detectLanguage, priorLanguage } from "./language.ts";
 import { createTrigramRanker } from "./trigram-ranking.ts";
 
 describe("detectLanguage", () => {
@@ -29,6 +30,56 @@ describe("detectLanguage", () => {
   it("says 'und' rather than guessing on text too short to tell", () => {
     expect(detectLanguage("OK!!")).toEqual({ lang: "und", confidence: 0 });
     expect(detectLanguage("👍👍👍 5/5")).toEqual({ lang: "und", confidence: 0 });
+  });
+});
+
+describe("detectLanguage on short texts", () => {
+  const polishPrior = { langs: ["pl"], country: "pl" };
+
+  it("reads the short Polish reviews of issue 10 as Polish given a Polish prior", () => {
+    for (const text of ["Super.", "super", "ok", "dobry", "jest ok", "Słabo", "Srednio", "super zadowolona bardzo"]) {
+      expect(detectLanguage(text, polishPrior).lang, text).toBe("pl");
+    }
+  });
+
+  it("reads Polish words and letters as Polish without any prior; words every language shares stay undetermined", () => {
+    for (const text of ["dobry", "jest ok", "Słabo", "Srednio", "super zadowolona bardzo", "Polecam!", "nie polecam", "wszystko ok"]) {
+      expect(detectLanguage(text).lang, text).toBe("pl");
+    }
+    // "ok" and "Super." are English as much as Polish: the prior decides, and without one nobody can.
+    expect(detectLanguage("Super.").lang).toBe("und");
+    expect(detectLanguage("ok").lang).toBe("und");
+    expect(detectLanguage("Super.", { langs: ["en"] }).lang).toBe("en");
+    expect(detectLanguage("ok", { country: "pl" }).lang).toBe("pl");
+  });
+
+  it("never gives a text with Polish letters or Polish function words another language", () => {
+    expect(detectLanguage("Abonament w Play za 50 zł z nielimitowanym internetem to świetna oferta, polecam.").lang).toBe("pl");
+    expect(detectLanguage("Twoje konto w Allegro zostało zawieszone").lang).toBe("pl");
+    expect(detectLanguage("Zamowienie przyszlo szybko, jest ok i bardzo sie ciesze").lang).toBe("pl");
+    expect(detectLanguage("Gra jest super, polecam", { langs: ["en"] }).lang).toBe("pl");
+    // A Polish name in an English review does not make it Polish.
+    expect(detectLanguage("Łukasz was very helpful and the service was great").lang).toBe("en");
+  });
+
+  it("keeps English and other languages with a Polish prior", () => {
+    for (const text of SHORT_ENGLISH) expect(detectLanguage(text, polishPrior).lang, text).toBe("en");
+    for (const [lang, text] of SHORT_OTHER) expect(detectLanguage(text, polishPrior).lang, text).toBe(lang);
+  });
+
+  it("takes the language of a country when the source names only that", () => {
+    expect(priorLanguage({ country: "de" })).toBe("de");
+    expect(priorLanguage({ langs: ["en-GB"], country: "pl" })).toBe("en");
+    expect(priorLanguage({ langs: ["xx"] })).toBeUndefined();
+    expect(detectLanguage("ok", { country: "gb" }).lang).toBe("en");
+  });
+
+  it.runIf(evalDataAvailable())("reads at least 98 % of the shared short Polish reviews as Polish with a Polish prior", () => {
+    const short = allegroReviews()
+      .map((review) => review.text)
+      .filter((text) => /\p{L}/u.test(text) && text.trim().split(/\s+/).length <= 5);
+    const polish = short.filter((text) => detectLanguage(text, polishPrior).lang === "pl").length;
+    expect(polish / short.length).toBeGreaterThanOrEqual(0.98);
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { OdzewError } from "@odzew/core";
-import { parseSentimentModelFile, type SentimentModelFile } from "./sentiment-model.ts";
+import { parseSentimentModelFile, type SentimentModelFile } from "./sentiment-model/index.ts";
 
 /** Read a model written by `odzew sentiment train`; a broken or foreign file names itself and the fix. */
 export async function readSentimentModelFile(file: string): Promise<SentimentModelFile> {

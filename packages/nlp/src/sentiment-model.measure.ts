@@ -5,7 +5,7 @@
  *   node --import tsx -e 'const m = await import("./packages/nlp/src/sentiment-model.measure.ts"); console.log(await m.measureLearned())'
  */
 import { allegroReviews, polemoReviews, split } from "./eval-data.ts";
-import { loadSentimentModel, trainSentimentModel } from "./sentiment-model.ts";
+import { loadSentimentModel, trainSentimentModel } from "./sentiment-model/index.ts";
 
 export interface LearnedMeasurement {
   /** Positive vs negative on the last 15 % of the Allegro reviews (the model trains on the first 85 %). */

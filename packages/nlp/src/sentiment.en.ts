@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 // its storage back-ends. The sentiment module and the Porter stemmer need none of that.
 import { SentimentAnalyzer } from "natural/lib/natural/sentiment/index.js";
 import type { Stemmer } from "natural/lib/natural/stemmers/index.js";
+import { complaintEvidence, findComplaints } from "./complaints.ts";
+import { labelIn, type NeutralRange } from "./neutral-range.ts";
 import type { Sentiment } from "./types.ts";
 
 const require = createRequire(import.meta.url);
@@ -10,8 +12,8 @@ const PorterStemmer = require("natural/lib/natural/stemmers/porter_stemmer.js") 
 
 export const ENGLISH_MODEL = "afinn-en-1";
 
-/** |score| below this is "neutral". */
-const NEUTRAL_BAND = 0.1;
+/** Where neutral begins: a fixed band, as there are no labelled English reviews to learn it from. */
+export const ENGLISH_NEUTRAL_RANGE: NeutralRange = { negative: -0.1, positive: 0.1 };
 const ALPHA = 15;
 const NEGATION_SCOPE = 3;
 const NEGATED_NEGATIVE = 0.8;
@@ -76,6 +78,11 @@ function weightOf(word: string): number {
   return weight;
 }
 
+/** AFINN's weight of one lower-case English word (stemmed); 0 for words AFINN does not know. */
+export function englishWordWeight(word: string): number {
+  return weightOf(word);
+}
+
 /** Sentiment of an English text: AFINN words (stemmed), negation scope, contrast, a few idioms. */
 export function scoreEnglish(text: string): Sentiment {
   const tokens = (text.toLowerCase().replaceAll("’", "'").match(TOKEN) ?? []) as string[];
@@ -124,7 +131,9 @@ export function scoreEnglish(text: string): Sentiment {
     clause += weight * (afterContrast ? AFTER_CONTRAST : 1);
   }
   total += clause;
+  // Complaint events ("crashes after update", "still waiting") are negative evidence too.
+  total += complaintEvidence(findComplaints(text));
   const score = total / Math.sqrt(total * total + ALPHA);
-  const label = score >= NEUTRAL_BAND ? "positive" : score <= -NEUTRAL_BAND ? "negative" : "neutral";
+  const label = labelIn(ENGLISH_NEUTRAL_RANGE, score);
   return { label, score: Math.round(score * 1000) / 1000, model: ENGLISH_MODEL };
 }

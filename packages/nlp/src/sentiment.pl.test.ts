@@ -7,14 +7,14 @@ const score = (text: string): number => scorePolish(text).score;
 describe("scorePolish", () => {
   it("names its model and keeps the score in -1..1", () => {
     const result = scorePolish("Rewelacja!!! Super, bardzo bardzo polecam 👍👍👍 :)");
-    expect(result.model).toBe("lexicon-pl-1");
+    expect(result.model).toBe("lexicon-pl-2");
     expect(result.score).toBeGreaterThan(0.9);
     expect(result.score).toBeLessThanOrEqual(1);
     expect(scorePolish("Masakra, porażka, dno, złom 😡😡").score).toBeGreaterThanOrEqual(-1);
   });
 
   it("leaves text without evidence neutral", () => {
-    expect(scorePolish("Paczka przyszła w czwartek.")).toEqual({ label: "neutral", score: 0, model: "lexicon-pl-1" });
+    expect(scorePolish("Paczka przyszła w czwartek.")).toEqual({ label: "neutral", score: 0, model: "lexicon-pl-2" });
     expect(label("")).toBe("neutral");
     expect(label("Telefon ma 6 cali i waży 180 g.")).toBe("neutral");
   });

@@ -1,4 +1,6 @@
 import { CONCESSIVES, CONTRASTS, EMOTICONS, MODIFIERS, NEGATORS, PHRASES, WORDS } from "./lexicon.pl.ts";
+import { complaintEvidence, findComplaints } from "./complaints.ts";
+import { labelIn, type NeutralRange } from "./neutral-range.ts";
 import { fold } from "./tokenize.ts";
 import type { Sentiment } from "./types.ts";
 
@@ -6,12 +8,20 @@ import type { Sentiment } from "./types.ts";
  * Rule-based Polish sentiment over the hand-written lexicon in `lexicon.pl.ts`: words and stems
  * matched on diacritic-folded tokens (so "porazka" = "porażka"), multi-word idioms, negation with
  * a short scope, intensifiers and diminishers, contrast ("ale": the clause after weighs more),
- * emoji and emoticons. The sum is squashed to -1..1; weak or mixed evidence stays "neutral".
+ * emoji and emoticons, and complaint events worded without sentiment words (complaints.ts). The
+ * sum is squashed to -1..1; where neutral begins is learned from data (`NEUTRAL_RANGE`).
  */
-export const POLISH_MODEL = "lexicon-pl-1";
+export const POLISH_MODEL = "lexicon-pl-2";
 
-/** |score| below this is "neutral". */
-export const NEUTRAL_BAND = 0.1;
+/**
+ * Where neutral begins, learned from data: `fitNeutralRange` on the scores of the training parts
+ * (first 85 %) of the shared Allegro reviews (3 stars neutral) and PolEmo 2.0 (neutral and
+ * ambiguous), every review counting once. A score at or below `negative` is negative, at or above
+ * `positive` positive. Neutral reaches further above zero than below: a neutral text carries more
+ * positive words than negative ones. `pnpm bench nlp` prints the range fitted anew; refit it here
+ * when the lexicon changes.
+ */
+export const NEUTRAL_RANGE: NeutralRange = { negative: -0.07, positive: 0.25 };
 /** Squashing: score = s / sqrt(s² + ALPHA), so one plain "dobry" (1.5) gives about 0.36. */
 const ALPHA = 15;
 /** How much a clause after a contrast word weighs, and what is left of the one before it. */
@@ -119,6 +129,11 @@ function lexiconWeight(word: string): number {
     if (weight !== undefined) return weight;
   }
   return 0;
+}
+
+/** The lexicon's weight of one word (any case, diacritics optional); 0 for words it does not know. */
+export function polishWordWeight(word: string): number {
+  return lexiconWeight(fold(word));
 }
 
 function describe(word: string): WordInfo {
@@ -495,8 +510,9 @@ export function polishEvidence(text: string): number {
 
 /** Sentiment of a Polish text (diacritics optional). */
 export function scorePolish(text: string): Sentiment {
-  const evidence = polishEvidence(text);
+  // Complaint events ("konto zostało zawieszone", "czekam od 2 tygodni") are negative evidence too.
+  const evidence = polishEvidence(text) + complaintEvidence(findComplaints(text));
   const score = evidence / Math.sqrt(evidence * evidence + ALPHA);
-  const label = score >= NEUTRAL_BAND ? "positive" : score <= -NEUTRAL_BAND ? "negative" : "neutral";
+  const label = labelIn(NEUTRAL_RANGE, score);
   return { label, score: Math.round(score * 1000) / 1000, model: POLISH_MODEL };
 }

@@ -20,6 +20,9 @@ export {
   prioritySchema,
   enrichedMentionSchema,
   mentionId,
+  compareVersions,
+  aspectSchema,
+  SENTIMENT_BASES,
   type SourceType,
   type Rating,
   type RawMention,
@@ -114,3 +117,13 @@ export {
   type Alert,
   type AlertDelivery,
 } from "./alerts.ts";
+export {
+  MODEL_PROMOTION_SCHEMA_VERSION,
+  SENTIMENT_MODEL_FAMILY,
+  heldOutFiguresSchema,
+  modelCardSchema,
+  modelPromotionSchema,
+  type HeldOutFigures,
+  type ModelCard,
+  type ModelPromotion,
+} from "./model.ts";

@@ -20,6 +20,13 @@ describe("mention links", () => {
       const result = rawMentionSchema.safeParse(raw(url));
       expect(result.success, url).toBe(false);
       expect(result.error?.issues.map((issue) => issue.path.join("."))).toEqual(expect.arrayContaining(["url", "author.profileUrl"]));
+      expect(result.error?.issues[0]?.message).toBe("must be an absolute http(s) URL (javascript:, data:, file: and other schemes are refused)");
+    }
+  });
+
+  it("refuses disguised and relative links too", () => {
+    for (const url of [" javascript:alert(1)", "\tjavascript:alert(1)", "java\nscript:alert(1)", "javascript://opinie.example.pl/%0aalert(1)", "vbscript:msgbox(1)", "blob:https://opinie.example.pl/1", "ftp://opinie.example.pl/r/1", "//opinie.example.pl/r/1", "/r/1", "https:opinie.example.pl"]) {
+      expect(rawMentionSchema.safeParse(raw(url)).success, JSON.stringify(url)).toBe(false);
     }
   });
 });

@@ -6,7 +6,7 @@ export const MENTION_SCHEMA_VERSION = 1;
 
 const isoDateTime = z.iso.datetime({ offset: true });
 /** A link people will click: http(s) only, never `javascript:`, `data:` or `file:`. */
-const webUrl = z.url({ protocol: /^https?$/, message: "an http(s) URL" });
+const webUrl = z.url({ protocol: /^https?$/, message: "must be an absolute http(s) URL (javascript:, data:, file: and other schemes are refused)" });
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, starting with a letter or digit");
 
 export const SOURCE_TYPES = [
@@ -81,10 +81,19 @@ export const rawMentionSchema = z.object({
 });
 export type RawMention = z.infer<typeof rawMentionSchema>;
 
+export const SENTIMENT_BASES = ["text", "rating", "text+rating"] as const;
+
 export const sentimentSchema = z.object({
   label: z.enum(["negative", "neutral", "positive"]),
   score: z.number().min(-1).max(1),
+  /** The lexicon or learned model that read the text ("lexicon-pl-2", "learned-pl-…", "afinn-en-1", "none-de"), or "stars". */
   model: z.string(),
+  /**
+   * Which evidence decided the label: the text alone, the stars alone, or both together (the
+   * text wins over the stars only where it clearly contradicts them; then `ratingMismatch`).
+   * Absent in mentions enriched before it was written.
+   */
+  basis: z.enum(SENTIMENT_BASES).optional(),
 });
 
 export const brandTagSchema = z.object({
@@ -103,6 +112,16 @@ export const prioritySchema = z.object({
   reasons: z.array(z.string()),
 });
 
+/**
+ * The sentiment of one topic of a mention: that of the clause that carries it ("Książka dobra,
+ * ale dostawa trwała dwa tygodnie": product-quality positive, delivery negative).
+ */
+export const aspectSchema = z.object({
+  topic: z.string(),
+  label: z.enum(["negative", "neutral", "positive"]),
+  score: z.number().min(-1).max(1),
+});
+
 /** A mention after the enricher. Sentiment is null in messages written before a model ran on it. */
 export const enrichedMentionSchema = rawMentionSchema.extend({
   lang: z.string().min(2).max(8),
@@ -112,6 +131,8 @@ export const enrichedMentionSchema = rawMentionSchema.extend({
   ratingMismatch: z.boolean().optional(),
   brands: z.array(brandTagSchema),
   topics: z.array(z.string()),
+  /** Per topic, the sentiment of the clause that names it; absent in mentions enriched before aspects were written. */
+  aspects: z.array(aspectSchema).optional(),
   /** Keyed HMAC of the author's name: the same author is recognisable without being named. */
   authorPseudonym: z.string().optional(),
   /** Kinds of personal data found (and masked) in the title or text. */
@@ -132,4 +153,15 @@ export type EnrichedMention = z.infer<typeof enrichedMentionSchema>;
  */
 export function mentionId(sourceId: string, nativeId: string): string {
   return createHash("sha256").update(sourceId).update("\u0000").update(nativeId).digest("hex").slice(0, 32);
+}
+
+/**
+ * A version of a mention, ordered by when it was collected and then when it was enriched: a
+ * review read again later is newer; the same reading enriched again (a new model) is newer too.
+ * An older reading that arrives late (a zombie enricher, a re-enrichment from the start of the
+ * raw topic) is older whatever its enrichment time. Negative when `a` is older, 0 when equal.
+ */
+export function compareVersions(a: { collectedAt?: string; enrichedAt?: string }, b: { collectedAt?: string; enrichedAt?: string }): number {
+  const time = (value: string | undefined) => (value === undefined ? Number.NEGATIVE_INFINITY : Date.parse(value));
+  return time(a.collectedAt) - time(b.collectedAt) || time(a.enrichedAt) - time(b.enrichedAt);
 }

@@ -15,6 +15,8 @@ export interface TopicNames {
   erasures: string;
   /** Crisis alerts (compacted, key = alert key). */
   alerts: string;
+  /** The promoted model of each family (compacted, key = model family, e.g. `sentiment-pl`). */
+  models: string;
 }
 
 export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
@@ -27,6 +29,7 @@ export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
     workflowEvents: `${prefix}.workflow.events`,
     erasures: `${prefix}.erasures`,
     alerts: `${prefix}.alerts`,
+    models: `${prefix}.models`,
   };
 }
 
@@ -78,5 +81,7 @@ export function topicSpecs(prefix: string = DEFAULT_TOPIC_PREFIX, partitions = 3
     { name: names.workflowEvents, partitions, config: forever },
     { name: names.erasures, partitions: 1, config: { ...forever, "cleanup.policy": "compact" } },
     { name: names.alerts, partitions: 1, config: { ...forever, "cleanup.policy": "compact", ...boundedCompaction } },
+    // One record per model family, the model itself included (the trainer keeps it under 800 KB): every enricher follows it.
+    { name: names.models, partitions: 1, config: { ...forever, "cleanup.policy": "compact" } },
   ];
 }

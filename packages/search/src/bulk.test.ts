@@ -26,6 +26,9 @@ describe("splitBulk", () => {
     const pairs = [10, 10, 10, 200, 10].map((size, index) => ({ action: { index: { _id: String(index) } }, source: { text: "x".repeat(size) } }));
     const requests = splitBulk(pairs, 100);
     expect(requests.map((request) => request.count)).toEqual([2, 1, 1, 1]);
-    expect(requests.flatMap((request) => request.lines)).toEqual(pairs.flatMap((pair) => [pair.action, pair.source]));
+    // Each body is NDJSON, one line per action and source, ending with a newline as the engine wants.
+    expect(requests.every((request) => request.body.endsWith("}\n"))).toBe(true);
+    const lines = requests.flatMap((request) => request.body.trimEnd().split("\n").map((line) => JSON.parse(line) as unknown));
+    expect(lines).toEqual(pairs.flatMap((pair) => [pair.action, pair.source]));
   });
 });

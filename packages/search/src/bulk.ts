@@ -75,26 +75,29 @@ export function addFailure(outcome: BulkOutcome, id: string, status: number, err
 /**
  * Split bulk lines (action and source pairs) into requests of at most `maxBytes` of JSON each, so
  * that a chunk of long reviews never meets the engine's request limit (100 MB by default) or
- * holds a request open for long. A pair larger than the limit goes alone.
+ * holds a request open for long. A pair larger than the limit goes alone. Each request comes as
+ * its NDJSON body: every line is serialised once, measured and sent as is.
  */
-export function splitBulk(pairs: { action: unknown; source?: unknown }[], maxBytes: number): { lines: unknown[]; count: number }[] {
-  const requests: { lines: unknown[]; count: number }[] = [];
-  let current: unknown[] = [];
+export function splitBulk(pairs: { action: unknown; source?: unknown }[], maxBytes: number): { body: string; count: number }[] {
+  const requests: { body: string; count: number }[] = [];
+  let current: string[] = [];
   let count = 0;
   let size = 0;
   for (const pair of pairs) {
-    const bytes = JSON.stringify(pair.action).length + (pair.source === undefined ? 0 : JSON.stringify(pair.source).length) + 2;
+    const action = JSON.stringify(pair.action);
+    const source = pair.source === undefined ? undefined : JSON.stringify(pair.source);
+    const bytes = action.length + (source === undefined ? 0 : source.length) + 2;
     if (count > 0 && size + bytes > maxBytes) {
-      requests.push({ lines: current, count });
+      requests.push({ body: `${current.join("\n")}\n`, count });
       current = [];
       count = 0;
       size = 0;
     }
-    current.push(pair.action);
-    if (pair.source !== undefined) current.push(pair.source);
+    current.push(action);
+    if (source !== undefined) current.push(source);
     count += 1;
     size += bytes;
   }
-  if (count > 0) requests.push({ lines: current, count });
+  if (count > 0) requests.push({ body: `${current.join("\n")}\n`, count });
   return requests;
 }

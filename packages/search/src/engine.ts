@@ -48,7 +48,8 @@ function summarize(body: unknown, cause: unknown): string {
 export interface Engine {
   readonly info: EngineInfo;
   request<T = unknown>(method: string, path: string, body?: unknown, querystring?: Record<string, string | number | boolean>): Promise<T>;
-  bulk<T = unknown>(lines: unknown[], querystring?: Record<string, string | number | boolean>): Promise<T>;
+  /** A bulk request: its lines (serialised here), or its NDJSON body already serialised. */
+  bulk<T = unknown>(lines: unknown[] | string, querystring?: Record<string, string | number | boolean>): Promise<T>;
   /** Several searches in one round trip: header and body lines, as the engine's _msearch takes them. */
   msearch<T = unknown>(path: string, lines: unknown[], querystring?: Record<string, string | number | boolean>): Promise<T>;
   close(): Promise<void>;
@@ -106,7 +107,7 @@ interface RequestParams {
   method: string;
   path: string;
   body?: unknown;
-  bulkBody?: unknown[];
+  bulkBody?: unknown[] | string;
   querystring?: Query;
 }
 

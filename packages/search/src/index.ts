@@ -25,20 +25,35 @@ export {
 export { toDocument } from "./store.ts";
 export { teamQuery, parseSearchText, countSearchTerms, SEARCH_LIMITS, type TeamFilters } from "./query.ts";
 export {
+  PERSONAL_FIELDS,
+  WHOLE_PERSONAL_FIELDS,
+  personalFieldsIn,
   projectMention,
   sourceFilter,
+  hide,
   isHttpUrl,
+  isPseudonymousView,
   hiddenFilters,
   assertVisible,
   seesAssignee,
+  sourceVisible,
   genericHealthMessage,
   projectSourceHealth,
   alertInSlice,
   projectAlert,
   type MentionDocument,
+  type StoredMentionDocument,
+  type FullView,
+  type PseudonymousView,
+  type MentionView,
+  type TeamAlert,
   type TeamView,
+  type HideableField,
+  type PersonalField,
+  type WholePersonal,
+  type PersonalIn,
   type ViewFilter,
-} from "./view.ts";
+} from "./visibility/index.ts";
 export { applyWorkflowEvent, workflowConflict, WORKFLOW_HISTORY_LIMIT } from "./workflow.ts";
 export {
   TeamSearch,
@@ -51,6 +66,8 @@ export {
   type GroupField,
   type IntervalName,
   type SearchPage,
+  type SampledMention,
+  type LocatedMention,
 } from "./team-search.ts";
 export { writeSettled } from "./settle.ts";
 export { isPassingRefusal, splitBulk, type ItemError } from "./bulk.ts";

@@ -114,7 +114,7 @@ export const mentionMappings = {
       },
     },
     brandHints: keyword,
-    sentiment: { properties: { label: keyword, score: { type: "float" }, model: keyword } },
+    sentiment: { properties: { label: keyword, score: { type: "float" }, model: keyword, basis: keyword } },
     ratingMismatch: { type: "boolean" },
     authorPseudonym: keyword,
     personalData: keyword,
@@ -124,6 +124,11 @@ export const mentionMappings = {
     priority: { properties: { score: { type: "float" }, level: keyword, reasons: { type: "keyword", index: false } } },
     brands: { properties: { id: keyword, via: keyword, matched: keyword, position: { type: "integer" } } },
     topics: keyword,
+    // One entry per topic with the sentiment of its clause. Nested, so that /stats/topics counts
+    // topic × label pairs exactly (a nested terms aggregation); `include_in_parent` also indexes
+    // the values flat in the mention, so "has aspects" is a plain `exists` (nested queries are
+    // refused with search.allow_expensive_queries off). 1–3 hidden documents per mention.
+    aspects: { type: "nested", include_in_parent: true, properties: { topic: keyword, label: keyword, score: { type: "float" } } },
     enrichment: { properties: { version: keyword } },
     // Index-only: the mention's place in a fixed random order, for samples (see toDocument).
     sampleKey: { type: "long" },

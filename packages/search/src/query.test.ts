@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { teamSchema } from "@odzew/schema";
-import type { Alert } from "@odzew/schema";
 import { SEARCH_LIMITS, countSearchTerms, parseSearchText, teamQuery } from "./query.ts";
 import { allocate, mergeBuckets, pickSample } from "./team-search.ts";
-import { redactUrls } from "@odzew/core";
-import { alertInSlice, hiddenFilters, projectAlert, projectMention, projectSourceHealth, sourceFilter } from "./view.ts";
+import { hiddenFilters } from "./visibility/index.ts";
 
 const team = (view: "full" | "pseudonymous", extra: Record<string, unknown> = {}) =>
   teamSchema.parse({ id: "t", name: "T", keys: [{ env: "K" }], slice: { brands: ["zuraw"], window: "90d" }, view, ...extra });
@@ -89,63 +87,6 @@ describe("search text", () => {
   });
 });
 
-describe("views", () => {
-  const doc = {
-    id: "a".repeat(32),
-    nativeId: "r-1",
-    url: "https://opinie.example.pl/r-1",
-    author: { name: "Bożena Świątek" },
-    authorPseudonym: "a_0123456789abcdef",
-    title: "Reklamacja",
-    text: "Proszę o kontakt: bozena@example.pl",
-    masked: { title: "Reklamacja", text: "Proszę o kontakt: [e-mail]" },
-    reply: { text: "Pani Bożeno, odezwiemy się." },
-    details: { pros: ["tel. 601 234 567"], verifiedPurchase: true },
-    workflow: { status: "answered", assignee: "ola@zuraw.pl", notes: 0, updatedAt: "2026-11-27T10:00:00.000Z", history: [] },
-    sampleKey: 12345,
-  };
-
-  it("shows the pseudonymous view masked text, a pseudonym and whether there is a reply, nothing personal", () => {
-    const seen = projectMention(doc, team("pseudonymous"));
-    expect(seen).toEqual({
-      id: doc.id,
-      authorPseudonym: doc.authorPseudonym,
-      title: "Reklamacja",
-      text: "Proszę o kontakt: [e-mail]",
-      hasReply: true,
-      details: { verifiedPurchase: true },
-      workflow: { status: "answered", notes: 0, updatedAt: "2026-11-27T10:00:00.000Z" },
-    });
-    expect(sourceFilter(team("pseudonymous")).excludes).toEqual(expect.arrayContaining(["author", "url", "reply.text", "workflow.history"]));
-  });
-
-  it("shows the pseudonymous view the source type, never the source id", () => {
-    const seen = projectMention({ ...doc, source: { id: "opineo-sklep", type: "opineo" } }, team("pseudonymous"));
-    expect(seen.source).toEqual({ type: "opineo" });
-    expect(sourceFilter(team("pseudonymous")).excludes).toContain("source.id");
-    expect(projectMention({ ...doc, source: { id: "opineo-sklep", type: "opineo" } }, team("full")).source).toEqual({ id: "opineo-sklep", type: "opineo" });
-  });
-
-  it("never serves a link that is not http(s), in either view", () => {
-    for (const url of ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd", "vbscript:x", "not a url"]) {
-      const seen = projectMention({ ...doc, url, author: { name: "A", profileUrl: url } }, team("full"));
-      expect(seen, url).not.toHaveProperty("url");
-      expect(seen.author, url).toEqual({ name: "A" });
-    }
-    expect(projectMention(doc, team("full")).url).toBe(doc.url);
-  });
-
-  it("shows the full view everything but internals, minus what the team hides", () => {
-    const seen = projectMention(doc, team("full", { hide: ["reply", "url"] }));
-    expect(seen.author).toEqual({ name: "Bożena Świątek" });
-    expect(seen.text).toBe(doc.text);
-    expect(seen).not.toHaveProperty("reply");
-    expect(seen).not.toHaveProperty("url");
-    expect(seen).not.toHaveProperty("masked");
-    expect(seen).not.toHaveProperty("sampleKey");
-  });
-});
-
 describe("timeline buckets", () => {
   it("lays the counts over every bucket of the range, empty ones included, in order", () => {
     const layout = [1, 2, 3, 4].map((day) => ({ key: day * 86_400_000, key_as_string: `d${day}`, doc_count: 0 }));
@@ -186,72 +127,5 @@ describe("sample allocation", () => {
     expect(allocate([2, 50], 30)).toEqual([1, 29]);
     expect(allocate([3, 3], 10)).toEqual([3, 3]);
     expect(allocate([], 5)).toEqual([]);
-  });
-});
-
-describe("collector errors and alerts", () => {
-  it("takes userinfo, query strings and fragments out of URLs in any text", () => {
-    expect(redactUrls("GET https://user:pass@api.example.com/v1/places?key=SECRET&x=1 failed: 403")).toBe("GET https://…@api.example.com/v1/places?key=…&x=… failed: 403");
-    expect(redactUrls("see http://opinie.example.pl/sklep.")).toBe("see http://opinie.example.pl/sklep.");
-    expect(redactUrls("no url here")).toBe("no url here");
-  });
-
-  it("shows a source's health: redacted to the full view, code and generic words to others", () => {
-    const health = {
-      maxParsed: 1,
-      requests: 1,
-      httpErrors: 1,
-      consecutiveFailures: 1,
-      lastError: "HTTP 403 at https://x.example/a?token=abc",
-      alert: { code: "BLOCKED" as const, message: "blocked at https://x.example/a?token=abc", since: "2026-11-27T10:00:00.000Z" },
-    };
-    expect(projectSourceHealth(health, team("full"))).toMatchObject({ lastError: "HTTP 403 at https://x.example/a?token=…", alert: { message: "blocked at https://x.example/a?token=…" } });
-    const cx = projectSourceHealth(health, team("pseudonymous"));
-    expect(cx).not.toHaveProperty("lastError");
-    expect(cx.alert).toEqual({ code: "BLOCKED", since: health.alert.since, message: expect.not.stringContaining("x.example") });
-  });
-
-  const alert = (fields: Partial<Alert>): Alert => ({
-    schemaVersion: 1,
-    key: "k",
-    kind: "spike",
-    status: "open",
-    message: "m",
-    openedAt: "2026-11-27T10:00:00.000Z",
-    updatedAt: "2026-11-27T10:00:00.000Z",
-    mentions: [],
-    delivered: true,
-    ...fields,
-  });
-  const now = new Date("2026-11-28T10:00:00.000Z");
-  const anySource = () => true;
-
-  it("shows an alert only to a team whose whole slice it lies in", () => {
-    const spike = alert({ brand: "zuraw", source: "opineo", sentiment: "negative", languages: ["pl"] });
-    expect(alertInSlice(spike, { brands: ["zuraw"], languages: ["pl", "en"], sentiment: ["negative"], window: "7d" }, now, anySource)).toBe(true);
-    expect(alertInSlice(spike, { brands: ["obca"] }, now, anySource)).toBe(false);
-    expect(alertInSlice(spike, { sources: ["ceneo"] }, now, anySource)).toBe(false);
-    expect(alertInSlice(spike, { sentiment: ["positive"] }, now, anySource)).toBe(false);
-    expect(alertInSlice(spike, { languages: ["en"] }, now, anySource)).toBe(false);
-    expect(alertInSlice({ ...spike, languages: ["pl", "de"] }, { languages: ["pl"] }, now, anySource)).toBe(false);
-    expect(alertInSlice({ ...spike, languages: undefined }, { languages: ["pl"] }, now, anySource)).toBe(false);
-    expect(alertInSlice({ ...spike, openedAt: "2026-01-01T00:00:00.000Z" }, { window: "30d" }, now, anySource)).toBe(false);
-    // Without a brand: only for a team without a brand restriction.
-    const unbranded = alert({ kind: "reach", source: "opineo", sentiment: "negative", languages: ["pl"] });
-    expect(alertInSlice(unbranded, {}, now, anySource)).toBe(true);
-    expect(alertInSlice(unbranded, { brands: ["zuraw"] }, now, anySource)).toBe(false);
-    // Source health follows the source's visibility.
-    const blocked = alert({ kind: "source-health", source: "opineo", code: "BLOCKED" });
-    expect(alertInSlice(blocked, { brands: ["zuraw"], languages: ["pl"] }, now, (source) => source === "opineo")).toBe(true);
-    expect(alertInSlice(blocked, { brands: ["zuraw"] }, now, () => false)).toBe(false);
-  });
-
-  it("projects an alert: the team's own view of its mentions, and no collector message outside the full view", () => {
-    const blocked = alert({ kind: "source-health", source: "opineo", message: "Source opineo cannot be read (BLOCKED): 403 from https://x.example/?key=1. Its counts…" });
-    expect(projectAlert(blocked, team("pseudonymous"), new Map()).message).not.toContain("x.example");
-    expect(projectAlert(blocked, team("full"), new Map()).message).toContain("https://x.example/?key=…");
-    const spike = alert({ mentions: [{ id: "m1", text: "bozena@example.pl", url: "https://x", publishedAt: "2026-11-27T10:00:00.000Z" }, { id: "m2", text: "t", publishedAt: "2026-11-27T10:00:00.000Z" }] });
-    const seen = projectAlert(spike, team("pseudonymous"), new Map([["m1", { id: "m1", text: "[e-mail]" }]]));
-    expect(seen.mentions).toEqual([{ id: "m1", text: "[e-mail]" }]);
   });
 });

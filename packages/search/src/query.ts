@@ -1,7 +1,7 @@
 import { OdzewError } from "@odzew/core";
 import type { TeamConfig } from "@odzew/schema";
 import { sliceFilter } from "./mappings.ts";
-import { assertVisible, type TeamView, type ViewFilter } from "./view.ts";
+import { assertVisible, type TeamView, type ViewFilter } from "./visibility/index.ts";
 
 /**
  * What a team may filter on. Everything here comes from request parameters, is validated by the

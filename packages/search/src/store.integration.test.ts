@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { teamSchema, type EnrichedMention, type TeamConfig } from "@odzew/schema";
 import {
   createTestStore,
@@ -8,6 +8,7 @@ import {
   startElasticsearch,
   uniquePrefix,
 } from "@odzew/testing";
+import { prefixSlug } from "@odzew/testing/fixtures";
 import { SearchRequestError } from "./engine.ts";
 import type { TeamFilters } from "./query.ts";
 import type { MentionStore } from "./store.ts";
@@ -47,17 +48,22 @@ describe.each(engines)("search contract: $name", ({ start }) => {
     return { ...page, items: page.items as Found[] };
   };
 
+  // The engine is this describe's fixture; each test has its own indices, under its own prefix.
   beforeAll(async () => {
     engineUrl = await start();
-    const created = await createTestStore(uniquePrefix("search"), teams, { ...stackEnv().search, url: engineUrl.url });
+  }, 240_000);
+  afterAll(async () => {
+    await engineUrl?.stop();
+  });
+
+  beforeEach(async ({ task }) => {
+    const created = await createTestStore(uniquePrefix(prefixSlug(task.name)), teams, { ...stackEnv().search, url: engineUrl.url });
     store = created.store;
     search = new TeamSearch(created.engine, store.names);
     cleanup = created.cleanup;
-  }, 240_000);
-
-  afterAll(async () => {
+  });
+  afterEach(async () => {
     await cleanup?.();
-    await engineUrl?.stop();
   });
 
   it("keeps one document per mention however often it is upserted; a new version replaces the old", async () => {
@@ -253,6 +259,8 @@ describe.each(engines)("search contract: $name", ({ start }) => {
   });
 
   it("installs its setup again without harm and drops the alias of a removed team", async () => {
+    // Team aliases live on the monthly indices: one must exist.
+    await store.upsert([mention("alias-1")]);
     await store.setup({ teams: teams.filter((entry) => entry.id !== "beta") });
     const aliases = await store.engine.request<Record<string, { aliases: Record<string, unknown> }>>(
       "GET",

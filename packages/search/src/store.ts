@@ -215,7 +215,7 @@ export class MentionStore {
     if (superseded.length > 0) outcome.superseded = superseded;
     let offset = 0;
     for (const request of splitBulk(pairs, MAX_BULK_BYTES)) {
-      const response = await this.engine.bulk<BulkResponse>(request.lines);
+      const response = await this.engine.bulk<BulkResponse>(request.body);
       classifyBulk(response, ids.slice(offset, offset + request.count), outcome);
       offset += request.count;
     }

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { OdzewError } from "@odzew/core";
-import type { TeamConfig } from "@odzew/schema";
+import type { TeamConfig, WorkflowState } from "@odzew/schema";
 import { SearchRequestError, type Engine } from "./engine.ts";
 import type { IndexNames } from "./mappings.ts";
 import { sampleKeyOf } from "./store.ts";
 import { teamQuery, type TeamFilters } from "./query.ts";
-import { assertVisible, projectMention, sourceFilter, type MentionDocument, type TeamView, type ViewFilter } from "./view.ts";
+import { breakdownItems, readTopicBreakdown, topicBreakdownRequest, type BreakdownItem } from "./topic-breakdown.ts";
+import { assertVisible, projectMention, sourceFilter, type MentionDocument, type MentionView, type TeamView, type ViewFilter } from "./visibility/index.ts";
 
 type Clause = Record<string, unknown>;
 
@@ -50,10 +51,21 @@ const INTERVAL_MS: Record<IntervalName, number> = { hour: 3_600_000, day: 86_400
 export const MAX_BUCKETS = 2_000;
 const NONE = "(none)";
 
-export interface SearchPage {
+/** One page of a team's mentions; `next` is the cursor of the following page, when there may be one. */
+export interface SearchPage<M = MentionView> {
   total: number;
-  items: Record<string, unknown>[];
+  items: M[];
   next?: string;
+}
+
+/** A mention of a sample, with the stratum it was drawn for. */
+export type SampledMention = MentionView & { stratum: Record<string, string> };
+
+/** What a workflow action needs to know of a mention in the team's slice. */
+export interface LocatedMention {
+  publishedAt: string;
+  sourceId: string;
+  workflow?: WorkflowState;
 }
 
 interface Hit {
@@ -150,7 +162,7 @@ export class TeamSearch {
   }
 
   /** One mention by id, if it lies in the team's slice. */
-  async get(team: TeamConfig, id: string): Promise<Record<string, unknown> | undefined> {
+  async get(team: TeamConfig, id: string): Promise<MentionView | undefined> {
     const response = await this.run(team, { size: 1, query: teamQuery(team, {}, { filter: [{ ids: { values: [id] } }] }), _source: sourceFilter(team) });
     const hit = response.hits.hits[0];
     return hit ? projectMention(hit._source, team) : undefined;
@@ -160,7 +172,7 @@ export class TeamSearch {
    * Mentions by id, those of them that lie in the team's slice, as its view shows them (alerts
    * name the mentions behind them; each team sees them through its own slice and view).
    */
-  async getMany(team: TeamConfig, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+  async getMany(team: TeamConfig, ids: string[]): Promise<Map<string, MentionView>> {
     const unique = [...new Set(ids)].slice(0, 1_000);
     if (unique.length === 0) return new Map();
     const response = await this.run(team, {
@@ -172,14 +184,15 @@ export class TeamSearch {
   }
 
   /** The publication time of a mention in the team's slice (workflow events need it). */
-  async locate(team: TeamConfig, id: string): Promise<{ publishedAt: string; workflow?: unknown; sourceId: string } | undefined> {
+  async locate(team: TeamConfig, id: string): Promise<LocatedMention | undefined> {
     const response = await this.run(team, {
       size: 1,
       query: teamQuery(team, {}, { filter: [{ ids: { values: [id] } }] }),
       _source: ["publishedAt", "workflow", "source.id"],
     });
-    const doc = response.hits.hits[0]?._source as { publishedAt: string; workflow?: unknown; source: { id: string } } | undefined;
-    return doc ? { publishedAt: doc.publishedAt, sourceId: doc.source.id, ...(doc.workflow ? { workflow: doc.workflow } : {}) } : undefined;
+    const doc = response.hits.hits[0]?._source;
+    if (!doc?.publishedAt || !doc.source) return undefined;
+    return { publishedAt: doc.publishedAt, sourceId: doc.source.id, ...(doc.workflow ? { workflow: doc.workflow } : {}) };
   }
 
   /** Counts over time, optionally split by one field (its top `splitSize` values). */
@@ -254,7 +267,7 @@ export class TeamSearch {
     filters: TeamFilters,
     field: GroupField,
     size: number,
-  ): Promise<{ total: number; items: { key: string; count: number; share: number; sentiment: Record<string, number>; net: number }[] }> {
+  ): Promise<{ total: number; items: BreakdownItem[] }> {
     assertGroupVisible(team, field, "group");
     const response = await this.run(team, {
       size: 0,
@@ -262,25 +275,33 @@ export class TeamSearch {
       query: teamQuery(team, filters),
       aggs: { top: { terms: { field: GROUP_FIELDS[field], size }, aggs: { sentiment: { terms: { field: "sentiment.label", size: 3 } } } } },
     });
-    const total = totalOf(response);
     const agg = response.aggregations?.top as TermsAgg<{ sentiment: TermsAgg }> | undefined;
-    const buckets = agg?.buckets ?? [];
+    const buckets = (agg?.buckets ?? []).map((bucket) => ({
+      key: String(bucket.key),
+      count: bucket.doc_count,
+      sentiment: Object.fromEntries(bucket.sentiment.buckets.map((entry) => [String(entry.key), entry.doc_count])),
+    }));
     // Shares are of all mentions that have a value of the field (a mention may have several).
-    const tagged = buckets.reduce((sum, bucket) => sum + bucket.doc_count, 0) + (agg?.sum_other_doc_count ?? 0);
-    return {
-      total,
-      items: buckets.map((bucket) => {
-        const sentiment = Object.fromEntries(bucket.sentiment.buckets.map((entry) => [String(entry.key), entry.doc_count]));
-        const net = bucket.doc_count === 0 ? 0 : ((sentiment.positive ?? 0) - (sentiment.negative ?? 0)) / bucket.doc_count;
-        return {
-          key: String(bucket.key),
-          count: bucket.doc_count,
-          share: tagged === 0 ? 0 : round(bucket.doc_count / tagged),
-          sentiment,
-          net: round(net),
-        };
-      }),
-    };
+    return { total: totalOf(response), items: breakdownItems(buckets, agg?.sum_other_doc_count ?? 0) };
+  }
+
+  /**
+   * The top topics counted per aspect: each topic of a mention with the sentiment of the clause
+   * that carries it, so a mixed review counts positive for one topic and negative for another;
+   * mentions indexed before aspects count each topic with the mention's sentiment (see
+   * topic-breakdown.ts). A `sentiment` filter keeps the aspects of those labels (and older
+   * mentions of them); `total` is the number of mentions counted.
+   */
+  async topics(team: TeamConfig, filters: TeamFilters, size: number): Promise<{ total: number; items: BreakdownItem[] }> {
+    const { sentiment, ...rest } = filters;
+    const request = topicBreakdownRequest(sentiment);
+    const response = await this.run(team, {
+      size: 0,
+      track_total_hits: true,
+      query: teamQuery(team, rest, { filter: request.filter }),
+      aggs: request.aggs,
+    });
+    return { total: totalOf(response), items: readTopicBreakdown(response.aggregations, size) };
   }
 
   /**
@@ -345,7 +366,7 @@ export class TeamSearch {
     seed: string;
     population: number;
     strata: { key: Record<string, string>; count: number; allocated: number; drawn: number }[];
-    items: (Record<string, unknown> & { stratum: Record<string, string> })[];
+    items: SampledMention[];
   }> {
     for (const field of options.strata) assertGroupVisible(team, field, "strata");
     const base = teamQuery(team, filters);
@@ -416,7 +437,7 @@ export class TeamSearch {
    * Every mention of the slice that matches, oldest first, page by page (search_after, no
    * result window): an export of any size streams in constant memory.
    */
-  async *scan(team: TeamConfig, filters: TeamFilters, pageSize = 1_000): AsyncGenerator<Record<string, unknown>> {
+  async *scan(team: TeamConfig, filters: TeamFilters, pageSize = 1_000): AsyncGenerator<MentionView> {
     let after: unknown[] | undefined;
     const query = teamQuery(team, filters);
     for (;;) {
@@ -514,9 +535,8 @@ function totalOf(response: SearchResponse): number {
   return total === undefined ? 0 : typeof total === "number" ? total : total.value;
 }
 
-const round = (value: number) => Math.round(value * 1000) / 1000;
-
-function encodeCursor(sort: SortName, values: unknown[]): string {
+/** The cursor of the page after one whose last hit has these sort values. */
+export function encodeCursor(sort: SortName, values: unknown[]): string {
   return Buffer.from(JSON.stringify({ s: sort, v: values }), "utf8").toString("base64url");
 }
 
@@ -536,7 +556,8 @@ function sortValueValid(key: string, value: unknown): boolean {
   }
 }
 
-function decodeCursor(cursor: string, sort: SortName): unknown[] {
+/** The sort values of a cursor, checked against the sort it was made for; a clear 400-class error for anything else. */
+export function decodeCursor(cursor: string, sort: SortName): unknown[] {
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { s?: unknown; v?: unknown };
     const keys = SORTS[sort].map((entry) => Object.keys(entry)[0]!);

@@ -1,4 +1,4 @@
-import type { EnrichedMention, WorkflowState } from "@odzew/schema";
+import { compareVersions, type EnrichedMention, type WorkflowState } from "@odzew/schema";
 
 /**
  * What the engine holds of a mention before a write: where it lives, the version the pipeline
@@ -28,16 +28,8 @@ export type UpsertStep =
   /** Replace the stored document, provided it is still the one that was read. */
   | { kind: "replace"; id: string; index: string; document: Record<string, unknown>; seqNo: number; primaryTerm: number };
 
-/**
- * A version of a mention, ordered by when it was collected and then when it was enriched: a
- * review read again later is newer; the same reading enriched again (a new model) is newer too.
- * An older reading that arrives late (a zombie enricher, a re-enrichment from the start of the
- * raw topic) is older whatever its enrichment time.
- */
-export function compareVersions(a: { collectedAt?: string; enrichedAt?: string }, b: { collectedAt?: string; enrichedAt?: string }): number {
-  const time = (value: string | undefined) => (value === undefined ? Number.NEGATIVE_INFINITY : Date.parse(value));
-  return time(a.collectedAt) - time(b.collectedAt) || time(a.enrichedAt) - time(b.enrichedAt);
-}
+/** The order of versions is the schema's (`compareVersions`): the indexer and the trainer agree on it. */
+export { compareVersions };
 
 /** Of several versions of one mention, the newest (the last of equals, so order breaks ties). */
 export function newestVersions<T>(items: T[], mentionOf: (item: T) => EnrichedMention): T[] {

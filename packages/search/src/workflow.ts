@@ -30,7 +30,9 @@ export function workflowConflict(state: WorkflowState | undefined, type: Workflo
  * the same order give the same state, and an event seen before (redelivery, replay) changes
  * nothing, so the queue survives a rebuilt index exactly. Events are facts: a late event that
  * the API would have refused in this state still lands in the history, and the state follows
- * the last event.
+ * the last event. An event is recognised as seen by its id in the kept history, so idempotency
+ * holds while fewer than WORKFLOW_HISTORY_LIMIT later events of the mention came after it
+ * (redeliveries are a chunk or two back; a rebuild starts from an empty index).
  */
 export function applyWorkflowEvent(state: WorkflowState | undefined, event: WorkflowEvent): WorkflowState {
   if (state?.history.some((entry) => entry.eventId === event.eventId)) return state;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OdzewError } from "@odzew/core";
+import { OdzewError, seededRandom } from "@odzew/core";
 import { sampleRawMention } from "@odzew/testing";
 import { sourcesFileSchema, type SourceConfig, type SourceCursor } from "@odzew/schema";
 import { paginate, type Page, type PollResult } from "./adapter.ts";
@@ -89,15 +89,10 @@ describe("Retry-After as a cursor state", () => {
 // Bursts larger than one poll reads: the resume point, driven through the real `paginate`.
 // ---------------------------------------------------------------------------------------------
 
-/** A deterministic pseudo-random generator, so a failing case can be replayed from its seed. */
+/** Whole numbers below a bound from the one seeded PRNG (@odzew/core), so a failing case can be replayed from its seed. */
 function random(seed: number) {
-  let state = seed >>> 0 || 1;
-  return (below: number) => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) % below;
-  };
+  const next = seededRandom(seed);
+  return (below: number) => Math.floor(next() * below);
 }
 
 const sourceWith = (sourceLimits: SourceConfig["limits"]): SourceConfig =>

@@ -40,6 +40,16 @@ export {
   retryAfterMsOf,
   type ResumeVerdict,
 } from "./cursor.ts";
+export {
+  RETRY_CLOCK_SKEW_MS,
+  jobVerdict,
+  pollModeOf,
+  pollTransition,
+  alertChange,
+  type PollOutcome,
+  type PollTransition,
+  type HealthAlertChange,
+} from "./health.ts";
 export { pollSource } from "./registry.ts";
 export { appStoreAdapter } from "./app-store.source.ts";
 export { googlePlayAdapter } from "./google-play.source.ts";

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createLogger, sleep, type Logger } from "@odzew/core";
-import { createKafka, createProducer, deleteTopics, ensureTopics, type Kafka, type Producer } from "@odzew/kafka";
+import { createKafka, createProducer, deleteTopics, ensureTopics, scanTopic, type Kafka, type Producer, type TopicPositions } from "@odzew/kafka";
 import { topicNames, topicSpecs, type TeamConfig, type TopicNames } from "@odzew/schema";
-import { MentionStore, connectEngine, type SearchConnection } from "@odzew/search";
+import { MentionStore, connectEngine, type Engine, type SearchConnection } from "@odzew/search";
 
 /**
  * Where the integration tests find Kafka and the search engine: the local stack that
@@ -60,9 +60,8 @@ export interface TestPipeline {
   cleanup(): Promise<void>;
 }
 
-/** Kafka topics of one test, under its own prefix, and a connected producer. */
-export async function createTestPipeline(name: string, partitions = 3): Promise<TestPipeline> {
-  const prefix = uniquePrefix(name);
+/** Kafka topics of one test, under its own prefix (a new one unless given), and a connected producer. */
+export async function createTestPipeline(name: string, partitions = 3, prefix = uniquePrefix(name)): Promise<TestPipeline> {
   const logger = testLogger(name);
   const kafka = createKafka({ brokers: stackEnv().brokers, clientId: `test-${name}` }, logger);
   const specs = topicSpecs(prefix, partitions);
@@ -85,8 +84,16 @@ export async function createTestPipeline(name: string, partitions = 3): Promise<
   };
 }
 
+/** A mention store of one test, its indices, template and team aliases under the test's prefix. */
+export interface TestStore {
+  store: MentionStore;
+  engine: Engine;
+  /** Drop the test's indices and close the connection. */
+  cleanup(): Promise<void>;
+}
+
 /** A mention store of one test, with its template and team aliases installed. */
-export async function createTestStore(prefix: string, teams: TeamConfig[] = [], connection = stackEnv().search) {
+export async function createTestStore(prefix: string, teams: TeamConfig[] = [], connection = stackEnv().search): Promise<TestStore> {
   const engine = await connectEngine(connection);
   const store = new MentionStore(engine, prefix, testLogger("search"));
   await store.setup({ teams });
@@ -112,38 +119,71 @@ export async function readTopic(
   topic: string,
   options: { minMessages?: number; timeoutMs?: number; quietMs?: number } = {},
 ) {
-  const consumer = kafka.consumer({ groupId: `${topic}-reader-${randomBytes(4).toString("hex")}` });
   const messages: { key: string | null; value: unknown; partition: number; offset: string }[] = [];
+  const quietMs = options.quietMs ?? 1_000;
   let lastArrival = Date.now();
-  let assigned = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    assigned = true;
-    lastArrival = Date.now();
-  });
-  await consumer.connect();
+  let from: TopicPositions | undefined;
+  // Scans from where the last one ended: each reads what was committed meanwhile, markers included.
+  await waitFor(
+    `${options.minMessages ?? 0} messages on ${topic} (have ${messages.length})`,
+    async () => {
+      const scan = await scanTopic({
+        kafka,
+        topic,
+        logger: testLogger("read-topic"),
+        ...(from ? { from } : {}),
+        handle(records) {
+          for (const record of records) {
+            const text = record.value?.toString("utf8");
+            let value: unknown = text ?? null;
+            try {
+              value = text === undefined ? null : JSON.parse(text);
+            } catch {
+              // keep the text
+            }
+            messages.push({ key: record.key, value, partition: record.partition, offset: record.offset });
+            lastArrival = Date.now();
+          }
+        },
+      });
+      from = scan.ends;
+      return messages.length >= (options.minMessages ?? 0) && Date.now() - lastArrival >= quietMs;
+    },
+    { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 100 },
+  );
+  return messages;
+}
+
+/**
+ * Whether consumer group `groupId` has processed and committed every one of `messages` (as
+ * `readTopic` returned them): on each partition its committed offset lies past the last of them.
+ * Exact on transactional topics too, where commit markers take offsets and the end of a
+ * partition says nothing. For waiting until a worker has caught up, instead of sleeping.
+ */
+export async function committedPast(kafka: Kafka, groupId: string, topic: string, messages: { partition: number; offset: string }[]): Promise<boolean> {
+  const last = new Map<number, bigint>();
+  for (const message of messages) {
+    const offset = BigInt(message.offset);
+    if ((last.get(message.partition) ?? -1n) < offset) last.set(message.partition, offset);
+  }
+  const admin = kafka.admin();
+  await admin.connect();
   try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message, partition }) => {
-        const text = message.value?.toString("utf8");
-        let value: unknown = text;
-        try {
-          value = text === undefined ? null : JSON.parse(text);
-        } catch {
-          // keep the text
-        }
-        messages.push({ key: message.key?.toString("utf8") ?? null, value, partition, offset: message.offset });
-        lastArrival = Date.now();
-      },
-    });
-    const quietMs = options.quietMs ?? 1_000;
-    await waitFor(
-      `${options.minMessages ?? 0} messages on ${topic} (have ${messages.length})`,
-      () => assigned && messages.length >= (options.minMessages ?? 0) && Date.now() - lastArrival >= quietMs,
-      { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 100 },
-    );
-    return messages;
+    const committed = new Map((await admin.committedOffsets(groupId, topic)).map((partition) => [partition.partition, BigInt(partition.offset)]));
+    return [...last].every(([partition, offset]) => (committed.get(partition) ?? -1n) > offset);
   } finally {
-    await consumer.disconnect();
+    await admin.disconnect();
+  }
+}
+
+/** How many members consumer group `groupId` has once it is stable (every member has its partitions); 0 until then. */
+export async function stableGroupMembers(kafka: Kafka, groupId: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const group = await admin.describeGroup(groupId);
+    return group.state === "Stable" ? group.members : 0;
+  } finally {
+    await admin.disconnect();
   }
 }

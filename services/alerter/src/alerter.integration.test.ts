@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it as base } from "vitest";
 import { createTopicTable, publish } from "@odzew/kafka";
 import { CURSOR_SCHEMA_VERSION, alertSchema, alertsFileSchema, sourceCursorSchema, type Alert, type EnrichedMention, type SourceCursor } from "@odzew/schema";
-import { createTestPipeline, createTestStore, readTopic, sampleEnrichedMention, type TestPipeline } from "@odzew/testing";
+import { createTestPipeline, createTestStore, readTopic, sampleEnrichedMention, uniquePrefix, type TestPipeline } from "@odzew/testing";
 import { createAlerter } from "./alerter.ts";
 import { webhookId } from "./webhook.ts";
 
@@ -36,69 +36,93 @@ interface Received {
 }
 
 /**
- * The PR crisis watch on the real engine and Kafka: a steady stream of reviews over 15 days on
- * four sources, then a burst of negative ones on some of them. Three local webhook receivers: one
- * that is down for a moment (503, then fine), one that was revoked (404 for good), and one that
- * is down for the whole first look.
+ * The reviews every test reads: a steady stream over 15 days on four sources, then a burst of
+ * negative ones on some of them. Written once for the file under its own index prefix; a test
+ * adds to it only in a window no other test looks at.
  */
-describe("alerter", () => {
-  let pipeline: TestPipeline;
-  let store: Awaited<ReturnType<typeof createTestStore>>;
-  const received: Received[] = [];
-  const flakyReceived: Received[] = [];
-  let flakyDown = true;
-  let good: Awaited<ReturnType<typeof startReceiver>>;
-  let revoked: Awaited<ReturnType<typeof startReceiver>>;
-  let flaky: Awaited<ReturnType<typeof startReceiver>>;
-  const health = new Map<string, SourceCursor["health"]["alert"]>();
+function seedReviews(): EnrichedMention[] {
+  const docs: EnrichedMention[] = [];
+  // Every hour of the past 15 days: two negative and one positive review on each busy source.
+  for (let time = now.getTime() - 15 * 24 * HOUR + 30 * MINUTE; time < now.getTime() - HOUR; time += HOUR) {
+    for (const source of ["opineo-sklep", "ceneo-sklep", "app-store-pl"]) {
+      docs.push(review(source, time, "negative"), review(source, time + MINUTE, "negative"), review(source, time + 2 * MINUTE, "positive"));
+    }
+  }
+  // A quiet shop: one review every five hours, so this hour of the day was empty on most past days.
+  for (let time = now.getTime() - 15 * 24 * HOUR + 17 * MINUTE; time < now.getTime() - HOUR; time += 5 * HOUR) docs.push(review("sklep-maps", time, "negative"));
+  // The last hour: as usual on Ceneo; a burst of angry reviews on Opineo, on the quiet shop and on the App Store.
+  const lastHour = now.getTime() - 50 * MINUTE;
+  docs.push(review("ceneo-sklep", lastHour, "negative"), review("ceneo-sklep", lastHour + MINUTE, "negative"));
+  for (let index = 0; index < 15; index++) {
+    // The angriest of the burst names its author and gives an e-mail: the enricher masked it.
+    const personal: Partial<EnrichedMention> =
+      index === 0
+        ? {
+            author: { name: PERSON.author },
+            url: PERSON.url,
+            text: `Zamówienie nie dotarło, piszcie na ${PERSON.email}.`,
+            masked: { text: "Zamówienie nie dotarło, piszcie na [e-mail]." },
+            personalData: ["email"],
+            sentiment: { label: "negative", score: -0.95, model: "lexicon" },
+          }
+        : {};
+    docs.push(review("opineo-sklep", lastHour + index * MINUTE, "negative", personal), review("app-store-pl", lastHour + index * MINUTE, "negative"));
+  }
+  for (let index = 0; index < 8; index++) docs.push(review("sklep-maps", lastHour + index * 2 * MINUTE, "negative"));
+  // One review everybody reads.
+  docs.push(review("ceneo-sklep", now.getTime() - 5 * HOUR, "negative", { reach: { helpful: 912 }, title: "Uwaga na ten sklep" }));
+  return docs;
+}
 
-  beforeAll(async () => {
-    pipeline = await createTestPipeline("alerter");
-    store = await createTestStore(pipeline.prefix);
-    good = await startReceiver((body, calls) => {
+const indexPrefix = uniquePrefix("alerter-reviews");
+let store: Awaited<ReturnType<typeof createTestStore>>;
+beforeAll(async () => {
+  store = await createTestStore(indexPrefix);
+  const docs = seedReviews();
+  for (let start = 0; start < docs.length; start += 2_000) expect((await store.store.upsert(docs.slice(start, start + 2_000))).rejected).toEqual([]);
+  await store.store.refresh();
+}, 180_000);
+afterAll(async () => {
+  await store?.cleanup();
+});
+
+/**
+ * One test's watch: its own topics (alerts, cursors) under its own prefix, and three local
+ * webhook receivers: one that is down for a moment (503, then fine), one that was revoked (404
+ * for good), and one that is down until the test brings it up.
+ */
+interface Watch {
+  pipeline: TestPipeline;
+  received: Received[];
+  flakyReceived: Received[];
+  flaky: { down: boolean; calls(): number };
+  good: { calls(): number };
+  revoked: { calls(): number };
+  /** The sources' health alerts, as the cursors on the topic say. */
+  health: Map<string, SourceCursor["health"]["alert"]>;
+  webhooks(): string[];
+  /** An alerter as after a (re)start: its state read back from the alerts topic. */
+  restart(): Promise<ReturnType<typeof createAlerter>>;
+}
+
+const it = base.extend<{ watch: Watch }>({
+  // eslint-disable-next-line no-empty-pattern
+  watch: async ({}, use) => {
+    const pipeline = await createTestPipeline("alerter");
+    const received: Received[] = [];
+    const flakyReceived: Received[] = [];
+    const flakyState = { down: true };
+    const good = await startReceiver((body, calls) => {
       if (calls === 1) return { status: 503, headers: { "retry-after": "0" } }; // down for a moment
       received.push(JSON.parse(body) as Received);
       return { status: 200 };
     });
-    revoked = await startReceiver(() => ({ status: 404, body: "no_service" }));
-    flaky = await startReceiver((body) => {
-      if (flakyDown) return { status: 502 };
+    const revoked = await startReceiver(() => ({ status: 404, body: "no_service" }));
+    const flaky = await startReceiver((body) => {
+      if (flakyState.down) return { status: 502 };
       flakyReceived.push(JSON.parse(body) as Received);
       return { status: 200 };
     });
-
-    const docs: EnrichedMention[] = [];
-    // Every hour of the past 15 days: two negative and one positive review on each busy source.
-    for (let time = now.getTime() - 15 * 24 * HOUR + 30 * MINUTE; time < now.getTime() - HOUR; time += HOUR) {
-      for (const source of ["opineo-sklep", "ceneo-sklep", "app-store-pl"]) {
-        docs.push(review(source, time, "negative"), review(source, time + MINUTE, "negative"), review(source, time + 2 * MINUTE, "positive"));
-      }
-    }
-    // A quiet shop: one review every five hours, so this hour of the day was empty on most past days.
-    for (let time = now.getTime() - 15 * 24 * HOUR + 17 * MINUTE; time < now.getTime() - HOUR; time += 5 * HOUR) docs.push(review("sklep-maps", time, "negative"));
-    // The last hour: as usual on Ceneo; a burst of angry reviews on Opineo, on the quiet shop and on the App Store.
-    const lastHour = now.getTime() - 50 * MINUTE;
-    docs.push(review("ceneo-sklep", lastHour, "negative"), review("ceneo-sklep", lastHour + MINUTE, "negative"));
-    for (let index = 0; index < 15; index++) {
-      // The angriest of the burst names its author and gives an e-mail: the enricher masked it.
-      const personal: Partial<EnrichedMention> =
-        index === 0
-          ? {
-              author: { name: PERSON.author },
-              url: PERSON.url,
-              text: `Zamówienie nie dotarło, piszcie na ${PERSON.email}.`,
-              masked: { text: "Zamówienie nie dotarło, piszcie na [e-mail]." },
-              personalData: ["email"],
-              sentiment: { label: "negative", score: -0.95, model: "lexicon" },
-            }
-          : {};
-      docs.push(review("opineo-sklep", lastHour + index * MINUTE, "negative", personal), review("app-store-pl", lastHour + index * MINUTE, "negative"));
-    }
-    for (let index = 0; index < 8; index++) docs.push(review("sklep-maps", lastHour + index * 2 * MINUTE, "negative"));
-    // One review everybody reads.
-    docs.push(review("ceneo-sklep", now.getTime() - 5 * HOUR, "negative", { reach: { helpful: 912 }, title: "Uwaga na ten sklep" }));
-    for (let start = 0; start < docs.length; start += 2_000) expect((await store.store.upsert(docs.slice(start, start + 2_000))).rejected).toEqual([]);
-    await store.store.refresh();
 
     // The App Store collector keeps getting 403: its counts mean nothing right now.
     const cursor: SourceCursor = {
@@ -112,40 +136,57 @@ describe("alerter", () => {
     await publish(pipeline.producer, pipeline.topics.collectCursors, [{ key: cursor.sourceId, value: cursor }]);
     const cursors = createTopicTable({ kafka: pipeline.kafka, producer: pipeline.producer, topic: pipeline.topics.collectCursors, schema: sourceCursorSchema, logger: pipeline.logger });
     await cursors.start();
-    for (const [source, entry] of cursors.entries()) health.set(source, entry.health.alert);
+    const health = new Map(cursors.entries().map(([source, entry]) => [source, entry.health.alert]));
     await cursors.stop();
-  }, 180_000);
 
-  afterAll(async () => {
-    await Promise.all([good, revoked, flaky].map((receiver) => receiver?.close()));
-    await store?.cleanup();
-    await pipeline?.cleanup();
-  });
+    const webhooks = () => [`${good.url}/hooks/T000/B000/secret-token`, `${revoked.url}/hooks/T000/B001/revoked-token`, `${flaky.url}/hooks/T000/B002/flaky-token`];
+    try {
+      await use({
+        pipeline,
+        received,
+        flakyReceived,
+        flaky: Object.assign(flakyState, { calls: flaky.calls }),
+        good,
+        revoked,
+        health,
+        webhooks,
+        async restart() {
+          const table = createTopicTable({ kafka: pipeline.kafka, producer: pipeline.producer, topic: pipeline.topics.alerts, schema: alertSchema, logger: pipeline.logger });
+          await table.start();
+          const recorded: Alert[] = table.entries().map(([, alert]) => alert);
+          await table.stop();
+          return createAlerter({
+            engine: store.engine,
+            indexPrefix,
+            config,
+            webhooks: webhooks(),
+            recorded,
+            record: (alert) => publish(pipeline.producer, pipeline.topics.alerts, [{ key: alert.key, value: alert }]),
+            sourceHealth: () => health,
+            logger: pipeline.logger,
+            delivery: { attempts: 2, baseDelayMs: 10 },
+          });
+        },
+      });
+    } finally {
+      await Promise.all([good, revoked, flaky].map((receiver) => receiver.close()));
+      await pipeline.cleanup();
+    }
+  },
+});
 
-  const webhooks = () => [`${good.url}/hooks/T000/B000/secret-token`, `${revoked.url}/hooks/T000/B001/revoked-token`, `${flaky.url}/hooks/T000/B002/flaky-token`];
+/** The first look of a watch, at `now`: the crises of the seeded reviews raised (each test that needs them starts here). */
+async function firstLook(watch: Watch) {
+  const look = await (await watch.restart()).runOnce(now);
+  expect(look.opened).toHaveLength(4);
+  return look;
+}
 
-  /** An alerter as after a (re)start: its state read back from the alerts topic. */
-  async function restart(): Promise<ReturnType<typeof createAlerter>> {
-    const table = createTopicTable({ kafka: pipeline.kafka, producer: pipeline.producer, topic: pipeline.topics.alerts, schema: alertSchema, logger: pipeline.logger });
-    await table.start();
-    const recorded: Alert[] = table.entries().map(([, alert]) => alert);
-    await table.stop();
-    return createAlerter({
-      engine: store.engine,
-      indexPrefix: pipeline.prefix,
-      config,
-      webhooks: webhooks(),
-      recorded,
-      record: (alert) => publish(pipeline.producer, pipeline.topics.alerts, [{ key: alert.key, value: alert }]),
-      sourceHealth: () => health,
-      logger: pipeline.logger,
-      delivery: { attempts: 2, baseDelayMs: 10 },
-    });
-  }
-
-  it("raises one alert per burst, one for the high-reach review, one for the blocked source, none for the steady stream", async () => {
-    const watch = await restart();
-    const first = await watch.runOnce(now);
+/** The PR crisis watch on the real engine and Kafka. */
+describe("alerter", () => {
+  it("raises one alert per burst, one for the high-reach review, one for the blocked source, none for the steady stream", async ({ watch }) => {
+    const { received, good, revoked, flaky } = watch;
+    const first = await (await watch.restart()).runOnce(now);
     expect(first.opened.map((alert) => alert.key).sort()).toEqual([
       expect.stringMatching(/^reach:[0-9a-f]{32}$/),
       "source-health:app-store-pl",
@@ -184,18 +225,20 @@ describe("alerter", () => {
     expect(revoked.calls()).toBe(4);
     expect(flaky.calls()).toBe(8); // two attempts per alert, then given up for this look
     const deliveries = new Map(spike.deliveries!.map((delivery) => [delivery.webhook, delivery]));
-    const [goodId, revokedId, flakyId] = webhooks().map(webhookId) as [string, string, string];
+    const [goodId, revokedId, flakyId] = watch.webhooks().map(webhookId) as [string, string, string];
     expect(deliveries.get(goodId)).toMatchObject({ status: "delivered", attempts: 1 });
     expect(deliveries.get(revokedId)).toMatchObject({ status: "refused", reason: "HTTP 404: no_service" });
     expect(deliveries.get(flakyId)).toMatchObject({ status: "pending", attempts: 2, reason: "HTTP 502" });
     expect(spike.delivered).toBe(false);
   });
 
-  it("stays quiet while the spike lasts, also after a restart; a webhook that was down gets each alert once when back", async () => {
-    flakyDown = false;
-    const watch = await restart();
+  it("stays quiet while the spike lasts, also after a restart; a webhook that was down gets each alert once when back", async ({ watch }) => {
+    const { received, flakyReceived, revoked, flaky } = watch;
+    await firstLook(watch);
+    flaky.down = false;
+    const alerter = await watch.restart();
     for (const minutes of [5, 10, 15]) {
-      const again = await watch.runOnce(at(minutes * MINUTE));
+      const again = await alerter.runOnce(at(minutes * MINUTE));
       expect(again.opened).toEqual([]);
       expect(again.resolved).toEqual([]);
     }
@@ -204,38 +247,45 @@ describe("alerter", () => {
     expect(flakyReceived.map((message) => message.text).sort()).toEqual(received.map((message) => message.text).sort());
   });
 
-  it("resolves the spikes when the hour is back to normal, and the source-health alert when the source is read again", async () => {
-    health.set("app-store-pl", undefined);
-    const watch = await restart();
-    const later = await watch.runOnce(at(2 * HOUR));
+  it("resolves the spikes when the hour is back to normal, and the source-health alert when the source is read again", async ({ watch }) => {
+    await firstLook(watch);
+    watch.health.set("app-store-pl", undefined);
+    const alerter = await watch.restart();
+    const later = await alerter.runOnce(at(2 * HOUR));
     expect(later.resolved.map((alert) => alert.key).sort()).toEqual(["source-health:app-store-pl", "spike:zuraw:opineo-sklep:negative", "spike:zuraw:sklep-maps:negative"]);
     expect(later.opened).toEqual([]);
-    const spike = watch.alerts().find((alert) => alert.key === "spike:zuraw:opineo-sklep:negative")!;
+    const spike = alerter.alerts().find((alert) => alert.key === "spike:zuraw:opineo-sklep:negative")!;
     expect(spike).toMatchObject({ status: "resolved", openedAt: now.toISOString(), resolvedAt: at(2 * HOUR).toISOString() });
   });
 
-  it("fires again for a new spike after the last one was over, and resolves a high-reach alert once it is no longer news", async () => {
+  it("fires again for a new spike after the last one was over, and resolves a high-reach alert once it is no longer news", async ({ watch }) => {
+    const { received } = watch;
+    await firstLook(watch);
+    expect((await (await watch.restart()).runOnce(at(2 * HOUR))).resolved.map((alert) => alert.key)).toContain("spike:zuraw:opineo-sklep:negative");
     const later = at(3 * HOUR);
+    // A new burst, in a window (2h20m to 2h31m after the seeded hour) that no other test looks at.
     const burst = Array.from({ length: 12 }, (_, index) => review("opineo-sklep", later.getTime() - 40 * MINUTE + index * MINUTE, "negative"));
     expect((await store.store.upsert(burst)).rejected).toEqual([]);
     await store.store.refresh();
     const before = received.length;
-    const watch = await restart();
-    const look = await watch.runOnce(later);
+    const alerter = await watch.restart();
+    const look = await alerter.runOnce(later);
     expect(look.opened.map((alert) => alert.key)).toEqual(["spike:zuraw:opineo-sklep:negative"]);
     expect(look.opened[0]).toMatchObject({ status: "open", count: 12, openedAt: later.toISOString() });
     expect(received).toHaveLength(before + 1);
-    expect((await watch.runOnce(at(3 * HOUR + 5 * MINUTE))).opened).toEqual([]);
+    expect((await alerter.runOnce(at(3 * HOUR + 5 * MINUTE))).opened).toEqual([]);
 
     // A day later the review everybody read is old news; it never raises a second alert.
-    const dayLater = await (await restart()).runOnce(at(20 * HOUR));
+    const dayLater = await (await watch.restart()).runOnce(at(20 * HOUR));
     expect(dayLater.resolved.map((alert) => alert.key)).toContainEqual(expect.stringMatching(/^reach:/));
     expect(dayLater.opened).toEqual([]);
     expect(received).toHaveLength(before + 1);
   });
 
-  it("never puts a webhook's secret path in the alert record", async () => {
-    const messages = await readTopic(pipeline.kafka, pipeline.topics.alerts, { minMessages: 5 });
+  it("never puts a webhook's secret path in the alert record", async ({ watch }) => {
+    await firstLook(watch);
+    const messages = await readTopic(watch.pipeline.kafka, watch.pipeline.topics.alerts, { minMessages: 4 });
+    expect(messages.filter((message) => !message.key?.startsWith("__odzew")).length).toBeGreaterThanOrEqual(4);
     expect(JSON.stringify(messages)).not.toMatch(/secret-token|revoked-token|flaky-token/);
   });
 });

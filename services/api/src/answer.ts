@@ -1,11 +1,10 @@
 import type { SourceConfig, SourceType } from "@odzew/schema";
+import { isPseudonymousView, type MentionView, type TeamView } from "@odzew/search";
+import type { z } from "zod";
+import type { answerLinkSchema, MentionResponse } from "./responses.ts";
 
-export interface AnswerLink {
-  /** Where the review is answered. */
-  url: string;
-  /** What that place is, for the agent. */
-  where: string;
-}
+/** Where a mention is answered (`url`) and what that place is, for the agent (`where`). */
+export type AnswerLink = z.infer<typeof answerLinkSchema>;
 
 /**
  * Where customer service answers a mention. Public review pages (Opineo, Ceneo, Trustpilot,
@@ -30,4 +29,16 @@ export function answerLink(type: SourceType, source: SourceConfig | undefined, m
     default:
       return mentionUrl ? { url: mentionUrl, where: "the review's own page, signed in as the brand" } : undefined;
   }
+}
+
+/**
+ * A mention with the link where customer service answers it: in the full view only, and not for
+ * a team that hides links. `configured`: the sources' configuration, by id.
+ */
+export function withAnswerLink(mention: MentionView, team: TeamView, configured: ReadonlyMap<string, SourceConfig | undefined>): MentionResponse {
+  if (team.view !== "full" || team.hide.includes("url") || isPseudonymousView(mention)) return mention;
+  const source = mention.source;
+  if (!source) return mention;
+  const link = answerLink(source.type, configured.get(source.id), mention.url);
+  return link ? { ...mention, answer: link } : mention;
 }

@@ -1,27 +1,13 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { watchFile, unwatchFile } from "node:fs";
 import { loadTeamsFile } from "@odzew/config";
-import { OdzewError, describeError, type Logger } from "@odzew/core";
+import { OdzewError, describeError, hashBytes, hashKey, keyStrengthProblem, matchKey, type Logger } from "@odzew/core";
 import type { TeamConfig } from "@odzew/schema";
 
-export const hashKey = (key: string): string => createHash("sha256").update(key, "utf8").digest("hex");
-
-/** A new API key: 192 random bits, URL-safe. */
-export const generateKey = (): string => randomBytes(24).toString("base64url");
-
-/**
- * At least 128 random bits, as far as a string can tell: 32 or more characters from the hex or
- * base64url alphabets (hex: 4 bits each, base64url: 6), not a short pattern repeated.
- */
-export function keyStrengthProblem(key: string): string | undefined {
-  if (key.length < 32) return `is ${key.length} characters long; use at least 32 random characters (odzew keys new prints one)`;
-  if (!/^[A-Za-z0-9_\-+/=]+$/.test(key)) return "has characters outside the hex and base64 alphabets; use a random key (odzew keys new prints one)";
-  if (new Set(key).size < 12) return "repeats too few characters to hold 128 random bits; use a random key (odzew keys new prints one)";
-  return undefined;
-}
+/** Making, hashing and checking keys lives in @odzew/core (keys.ts); re-exported for the API's callers. */
+export { generateKey, hashKey, keyStrengthProblem } from "@odzew/core";
 
 interface KeyEntry {
-  hash: Buffer;
+  hash: Uint8Array;
   team: TeamConfig;
 }
 
@@ -31,10 +17,15 @@ interface KeyEntry {
  * key nor which team it almost matched leaks through timing.
  */
 export class TeamKeys {
+  /** The stored hashes, in the order of `entries`. */
+  private readonly hashes: Uint8Array[];
+
   private constructor(
     private readonly entries: KeyEntry[],
     readonly teams: TeamConfig[],
-  ) {}
+  ) {
+    this.hashes = entries.map((entry) => entry.hash);
+  }
 
   /**
    * Resolve the teams' keys: hashes as given, keys from environment variables hashed here (set,
@@ -69,22 +60,16 @@ export class TeamKeys {
           return;
         }
         owners.set(hash, team.id);
-        entries.push({ hash: Buffer.from(hash, "hex"), team });
+        entries.push({ hash: hashBytes(hash), team });
       });
     });
     if (problems.length > 0) throw new OdzewError("CONFIG_INVALID", problems.join("\n"));
     return new TeamKeys(entries, teams);
   }
 
-  /** The team a presented key belongs to, if any. */
+  /** The team a presented key belongs to, if any (compared in constant time: `matchKey`). */
   authenticate(key: string): TeamConfig | undefined {
-    const presented = createHash("sha256").update(key, "utf8").digest();
-    let found: TeamConfig | undefined;
-    for (const entry of this.entries) {
-      // Every entry is compared, match or not.
-      if (timingSafeEqual(entry.hash, presented) && !found) found = entry.team;
-    }
-    return found;
+    return this.entries[matchKey(key, this.hashes)]?.team;
   }
 }
 

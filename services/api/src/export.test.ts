@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, csvHeader, csvRow } from "./export.ts";
+import { csvCell, csvHeader, csvRow, exportFile } from "./export.ts";
 
 /**
  * How a spreadsheet reads a CSV line with a given list separator: quoted fields (RFC 4180,
@@ -81,5 +81,13 @@ describe("CSV cells", () => {
     const row = csvRow({ id: "x", title: "Tytuł; =1+1", text: "tekst\tz tabem, przecinkiem; średnikiem", topics: ["a", "b"] });
     expect(splitLine(row.trimEnd(), ",")).toHaveLength(splitLine(csvHeader().trimEnd(), ",").length);
     expect(row).toContain('"Tytuł; =1+1"');
+  });
+});
+
+describe("export files", () => {
+  it("names the file after the team and the day, with the format's content type", () => {
+    const day = new Date("2026-11-29T23:30:00.000Z");
+    expect(exportFile("cx", "csv", day)).toEqual({ name: "odzew-cx-2026-11-29.csv", contentType: "text/csv; charset=utf-8" });
+    expect(exportFile("pr", "ndjson", day)).toEqual({ name: "odzew-pr-2026-11-29.ndjson", contentType: "application/x-ndjson; charset=utf-8" });
   });
 });

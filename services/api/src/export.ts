@@ -2,22 +2,25 @@
  * Exports: NDJSON, or CSV that opens safely in a spreadsheet. Both stream: a row leaves as soon
  * as the engine returned it, whatever the size of the slice.
  */
+import type { MentionView } from "@odzew/search";
+
+export type ExportFormat = "csv" | "ndjson";
 
 /** Columns of the CSV export, by path into the mention as the team sees it. */
-export const CSV_COLUMNS: { name: string; value: (mention: Record<string, unknown>) => unknown }[] = [
+export const CSV_COLUMNS: { name: string; value: (mention: MentionView) => unknown }[] = [
   { name: "id", value: (m) => m.id },
-  { name: "source", value: (m) => (m.source as { id?: string } | undefined)?.id },
-  { name: "source_type", value: (m) => (m.source as { type?: string } | undefined)?.type },
+  { name: "source", value: (m) => m.source?.id },
+  { name: "source_type", value: (m) => m.source?.type },
   { name: "published_at", value: (m) => m.publishedAt },
   { name: "lang", value: (m) => m.lang },
-  { name: "rating", value: (m) => (m.rating as { value?: number } | undefined)?.value },
-  { name: "sentiment", value: (m) => (m.sentiment as { label?: string } | null | undefined)?.label },
-  { name: "sentiment_score", value: (m) => (m.sentiment as { score?: number } | null | undefined)?.score },
-  { name: "brands", value: (m) => ((m.brands as { id: string }[] | undefined) ?? []).map((brand) => brand.id).join(" ") },
-  { name: "topics", value: (m) => ((m.topics as string[] | undefined) ?? []).join(" ") },
-  { name: "priority", value: (m) => (m.priority as { level?: string } | undefined)?.level },
-  { name: "status", value: (m) => (m.workflow as { status?: string } | undefined)?.status },
-  { name: "author", value: (m) => (m.author as { name?: string } | undefined)?.name ?? m.authorPseudonym },
+  { name: "rating", value: (m) => m.rating?.value },
+  { name: "sentiment", value: (m) => m.sentiment?.label },
+  { name: "sentiment_score", value: (m) => m.sentiment?.score },
+  { name: "brands", value: (m) => (m.brands ?? []).map((brand) => brand.id).join(" ") },
+  { name: "topics", value: (m) => (m.topics ?? []).join(" ") },
+  { name: "priority", value: (m) => m.priority?.level },
+  { name: "status", value: (m) => m.workflow?.status },
+  { name: "author", value: (m) => m.author?.name ?? m.authorPseudonym },
   { name: "url", value: (m) => m.url },
   { name: "title", value: (m) => m.title },
   { name: "text", value: (m) => m.text },
@@ -40,10 +43,18 @@ export function csvCell(value: unknown): string {
 
 export const csvHeader = (): string => `${CSV_COLUMNS.map((column) => column.name).join(",")}\r\n`;
 
-export const csvRow = (mention: Record<string, unknown>): string => `${CSV_COLUMNS.map((column) => csvCell(column.value(mention))).join(",")}\r\n`;
+export const csvRow = (mention: MentionView): string => `${CSV_COLUMNS.map((column) => csvCell(column.value(mention))).join(",")}\r\n`;
 
 /** Lines of an export, header first for CSV. */
-export async function* exportLines(rows: AsyncIterable<Record<string, unknown>>, format: "csv" | "ndjson"): AsyncGenerator<string> {
+export async function* exportLines(rows: AsyncIterable<MentionView>, format: ExportFormat): AsyncGenerator<string> {
   if (format === "csv") yield `\uFEFF${csvHeader()}`;
   for await (const row of rows) yield format === "csv" ? csvRow(row) : `${JSON.stringify(row)}\n`;
+}
+
+/** The file an export is served as: its content type, and a name with the team and the day. */
+export function exportFile(team: string, format: ExportFormat, now: Date): { name: string; contentType: string } {
+  return {
+    name: `odzew-${team}-${now.toISOString().slice(0, 10)}.${format}`,
+    contentType: format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+  };
 }

@@ -11,12 +11,28 @@ export interface RouteDoc {
   action?: TeamAction;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The JSON body of a successful answer. */
+  response?: z.ZodType;
+  /** A streamed export instead: each NDJSON line matches this schema (CSV: the same fields as columns). */
+  exportLine?: z.ZodType;
 }
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 
-const toSchema = (schema: z.ZodType): JsonSchema =>
-  z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "openapi-3.0" }) as JsonSchema;
+const toSchema = (schema: z.ZodType, io: "input" | "output" = "input"): JsonSchema =>
+  z.toJSONSchema(schema, { io, unrepresentable: "any", target: "openapi-3.0" }) as JsonSchema;
+
+/** The success answer of a route: its JSON schema, or the two export formats. */
+function successResponse(route: RouteDoc): Record<string, unknown> {
+  if (route.exportLine) {
+    return {
+      description: "The matching mentions, streamed: NDJSON (one mention per line, this schema) or CSV (format=csv)",
+      content: { "application/x-ndjson": { schema: toSchema(route.exportLine, "output") }, "text/csv": { schema: { type: "string" } } },
+    };
+  }
+  if (!route.response) return { description: "OK" };
+  return { description: "OK", content: { "application/json": { schema: toSchema(route.response, "output") } } };
+}
 
 const errorResponse = (description: string) => ({
   description,
@@ -45,7 +61,7 @@ export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
       parameters,
       ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body) } } } } : {}),
       responses: {
-        [route.method === "POST" ? "202" : "200"]: { description: "OK" },
+        [route.method === "POST" ? "202" : "200"]: successResponse(route),
         "400": errorResponse("invalid parameters; the message names each one"),
         "401": errorResponse("missing or unknown API key"),
         ...(route.action ? { "403": errorResponse(`the team may not use ${route.action}`) } : {}),

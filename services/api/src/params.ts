@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GROUP_FIELDS, INTERVALS, SORTS, type TeamFilters } from "@odzew/search";
+import { ACTIONS } from "./rules/workflow-action.ts";
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes");
 const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
@@ -88,15 +89,6 @@ export const exportQuerySchema = z.strictObject({
   ...filterShape,
   format: z.enum(["csv", "ndjson"]).default("ndjson"),
 });
-
-export const ACTIONS = {
-  claim: "claimed",
-  release: "released",
-  answer: "answered",
-  "no-answer": "closed",
-  reopen: "reopened",
-  note: "noted",
-} as const;
 
 export const actionBodySchema = z
   .strictObject({

@@ -1,5 +1,5 @@
 import { OdzewError, type Logger } from "@odzew/core";
-import { createProducer, publish, scanTopic, waitForConsumers, type Kafka, type Producer, type ScannedRecord, type TopicPositions } from "@odzew/kafka";
+import { createProducer, publish, publishTombstones, scanTopic, waitForConsumers, type Kafka, type Producer, type ScannedRecord, type TopicPositions } from "@odzew/kafka";
 import { ANONYMOUS_AUTHOR, pseudonymiseAuthor } from "@odzew/nlp";
 import { ERASURE_SCHEMA_VERSION, erasureKey, type Erasure, type TopicNames } from "@odzew/schema";
 import type { MentionStore } from "@odzew/search";
@@ -187,12 +187,8 @@ export interface EraseReport {
   seconds: number;
 }
 
-async function tombstone(producer: Producer, topic: string, keys: Iterable<string>): Promise<void> {
-  const messages = [...keys].map((key) => ({ key, value: null }));
-  for (let start = 0; start < messages.length; start += 500) {
-    await producer.send({ topic, acks: -1, messages: messages.slice(start, start + 500) });
-  }
-}
+/** Tombstones for every key (the Kafka package's one way to write them). */
+const tombstone = (producer: Producer, topic: string, keys: Iterable<string>): Promise<void> => publishTombstones(producer, topic, [...keys]);
 
 /**
  * Erase what a scan found, and whatever arrived since:

@@ -1,12 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { generateKey } from "@odzew/core";
 
-/** A new API key (192 random bits) and the line that stores its hash in teams.yaml. */
-export function newKey(): { key: string; sha256: string } {
-  const key = randomBytes(24).toString("base64url");
-  return { key, sha256: createHash("sha256").update(key, "utf8").digest("hex") };
-}
+/* Making and hashing keys lives in @odzew/core (keys.ts), shared with the API; `odzew keys new` is commands/keys.ts. */
 
 export const DEMO_KEY_VARIABLES = { pr: "ODZEW_DEMO_PR_KEY", service: "ODZEW_DEMO_SERVICE_KEY", cx: "ODZEW_DEMO_CX_KEY" } as const;
 
@@ -24,7 +20,7 @@ export function demoKeys(file: string, env: NodeJS.ProcessEnv): Record<keyof typ
     }
   }
   const keys = Object.fromEntries(
-    Object.entries(DEMO_KEY_VARIABLES).map(([team, variable]) => [team, env[variable] ?? stored.get(variable) ?? newKey().key]),
+    Object.entries(DEMO_KEY_VARIABLES).map(([team, variable]) => [team, env[variable] ?? stored.get(variable) ?? generateKey()]),
   ) as Record<keyof typeof DEMO_KEY_VARIABLES, string>;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, Object.entries(DEMO_KEY_VARIABLES).map(([team, variable]) => `${variable}=${keys[team as keyof typeof keys]}\n`).join(""), { mode: 0o600 });

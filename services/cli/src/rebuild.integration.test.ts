@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it as base } from "vitest";
 import { publish } from "@odzew/kafka";
 import { pseudonymiseAuthor } from "@odzew/nlp";
 import { WORKFLOW_SCHEMA_VERSION, teamSchema, type EnrichedMention, type WorkflowEvent } from "@odzew/schema";
@@ -48,27 +48,25 @@ function event(target: EnrichedMention, type: WorkflowEvent["type"], actor: stri
   };
 }
 
-/**
- * `odzew reindex` and `odzew erase` as a user runs them, with the real indexer running as a
- * process: the index is a projection of the topics and can be dropped and rebuilt exactly,
- * workflow included; an erased author is gone from the index and stays gone.
- */
-describe("rebuilding the index from the topics, and erasing an author", () => {
-  const mentions = Array.from({ length: 200 }, (_, index) => mention(index));
-  const erasedIds = mentions.filter((entry) => entry.author?.name === ERASED).map((entry) => entry.id);
-  let pipeline: TestPipeline;
-  let store: Awaited<ReturnType<typeof createTestStore>>;
-  let indexer: RunningProcess;
-  let env: NodeJS.ProcessEnv;
+const mentions = Array.from({ length: 200 }, (_, index) => mention(index));
+const erasedIds = mentions.filter((entry) => entry.author?.name === ERASED).map((entry) => entry.id);
 
-  beforeAll(async () => {
-    // One partition: the order of what is published is the order of what is indexed.
-    pipeline = await createTestPipeline("rebuild", 1);
-    store = await createTestStore(pipeline.prefix, teams);
+/** One test's world: its own topics (one partition: the order published is the order indexed), index, teams file and running indexer. */
+interface World {
+  pipeline: TestPipeline;
+  store: Awaited<ReturnType<typeof createTestStore>>;
+  env: NodeJS.ProcessEnv;
+}
+
+const it = base.extend<{ world: World }>({
+  // eslint-disable-next-line no-empty-pattern
+  world: async ({}, use) => {
+    const pipeline = await createTestPipeline("rebuild", 1);
+    const store = await createTestStore(pipeline.prefix, teams);
     const dir = await mkdtemp(join(tmpdir(), "odzew-rebuild-"));
     const teamsFile = join(dir, "teams.yaml");
     await writeFile(teamsFile, "teams:\n  - id: service\n    name: Obsługa\n    keys: [{ env: UNUSED }]\n    slice: { brands: [zuraw] }\n    view: full\n    actions: [workflow]\n");
-    env = {
+    const env: NodeJS.ProcessEnv = {
       KAFKA_BROKERS: stackEnv().brokers.join(","),
       SEARCH_URL: stackEnv().search.url,
       ODZEW_TOPIC_PREFIX: pipeline.prefix,
@@ -77,28 +75,50 @@ describe("rebuilding the index from the topics, and erasing an author", () => {
       INDEXER_GROUP_ID: `${pipeline.prefix}-indexer`,
       ODZEW_AUTHOR_KEY: AUTHOR_KEY,
     };
-    indexer = runService("indexer", env);
-  });
+    const indexer: RunningProcess = runService("indexer", env);
+    try {
+      await use({ pipeline, store, env });
+    } finally {
+      await indexer.stop();
+      await store.cleanup();
+      await pipeline.cleanup();
+    }
+  },
+});
 
-  afterAll(async () => {
-    await indexer?.stop();
-    await store?.cleanup();
-    await pipeline?.cleanup();
-  });
+/** Every document of the index, by id, as stored. */
+const snapshot = async ({ store }: World) => {
+  await store.store.refresh();
+  const response = await store.engine.request<{ hits: { hits: { _id: string; _source: Record<string, unknown> }[] } }>(
+    "POST",
+    `/${store.store.names.pattern}/_search`,
+    { size: 1_000, sort: [{ id: "asc" }] },
+  );
+  return response.hits.hits.map((hit) => hit._source);
+};
 
-  /** Every document of the index, by id, as stored. */
-  const snapshot = async () => {
-    await store.store.refresh();
-    const response = await store.engine.request<{ hits: { hits: { _id: string; _source: Record<string, unknown> }[] } }>(
-      "POST",
-      `/${store.store.names.pattern}/_search`,
-      { size: 1_000, sort: [{ id: "asc" }] },
-    );
-    return response.hits.hits.map((hit) => hit._source);
-  };
+/** The mentions (and workflow events) published and indexed by the running indexer. */
+async function publishAndIndex(world: World, events: WorkflowEvent[] = []) {
+  await publish(world.pipeline.producer, world.pipeline.topics.mentionsEnriched, mentions.map((value) => ({ key: value.id, value })));
+  if (events.length > 0) await publish(world.pipeline.producer, world.pipeline.topics.workflowEvents, events.map((value) => ({ key: value.mentionId, value })));
+  const statusesOf = (docs: Record<string, unknown>[]) => docs.map((doc) => (doc.workflow as { status?: string } | undefined)?.status).filter(Boolean);
+  const wanted = [...new Set(events.filter((entry) => ["answered", "closed"].includes(entry.type)).map((entry) => entry.type))];
+  return waitFor("the indexer to index everything and apply the workflow", async () => {
+    const docs = await snapshot(world);
+    const statuses = statusesOf(docs);
+    // Every mention whole: a workflow event that came first leaves a stub until its mention arrives.
+    const whole = docs.every((doc) => typeof doc.text === "string");
+    return whole && docs.length === mentions.length && statuses.length === wanted.length && wanted.every((status) => statuses.includes(status)) ? docs : undefined;
+  }, { timeoutMs: 90_000 });
+}
 
-  it("rebuilds exactly the index it dropped, the service workflow included", async () => {
-    await publish(pipeline.producer, pipeline.topics.mentionsEnriched, mentions.map((value) => ({ key: value.id, value })));
+/**
+ * `odzew reindex` and `odzew erase` as a user runs them, with the real indexer running as a
+ * process: the index is a projection of the topics and can be dropped and rebuilt exactly,
+ * workflow included; an erased author is gone from the index and stays gone.
+ */
+describe("rebuilding the index from the topics, and erasing an author", () => {
+  it("rebuilds exactly the index it dropped, the service workflow included", async ({ world }) => {
     const [a, b] = [mentions[1]!, mentions[3]!];
     const events = [
       event(a, "claimed", "ola@zuraw.pl", "2026-11-20T10:00:00.000Z"),
@@ -108,32 +128,27 @@ describe("rebuilding the index from the topics, and erasing an author", () => {
       event(b, "released", "jan@zuraw.pl", "2026-11-21T09:10:00.000Z"),
       event(b, "closed", "ola@zuraw.pl", "2026-11-21T11:00:00.000Z"),
     ];
-    await publish(pipeline.producer, pipeline.topics.workflowEvents, events.map((value) => ({ key: value.mentionId, value })));
-    const before = await waitFor("the indexer to index everything and apply the workflow", async () => {
-      const docs = await snapshot();
-      const statuses = docs.map((doc) => (doc.workflow as { status?: string } | undefined)?.status).filter(Boolean);
-      // Every mention whole: a workflow event that came first leaves a stub until its mention arrives.
-      const whole = docs.every((doc) => typeof doc.text === "string");
-      return whole && docs.length === mentions.length && statuses.length === 2 && statuses.includes("answered") && statuses.includes("closed") ? docs : undefined;
-    }, { timeoutMs: 90_000 });
+    const before = await publishAndIndex(world, events);
 
-    const run = runTs("services/cli/src/index.ts", ["reindex"], env);
+    const run = runTs("services/cli/src/index.ts", ["reindex"], world.env);
     expect(await run.exited, run.stderr()).toBe(0);
     expect(run.stdout()).toContain(`reindexed ${mentions.length} mentions and ${events.length} workflow events`);
-    const after = await snapshot();
+    const after = await snapshot(world);
     expect(after).toEqual(before);
     const answered = after.find((doc) => doc.id === a.id)!.workflow as { status: string; notes: number; history: unknown[] };
     expect(answered).toMatchObject({ status: "answered", notes: 1 });
     expect(answered.history).toHaveLength(3);
   });
 
-  it("erases an author: gone from the index, tombstones on the topics, not indexed again, not rebuilt", async () => {
+  it("erases an author: gone from the index, tombstones on the topics, not indexed again, not rebuilt", async ({ world }) => {
+    const { pipeline, env } = world;
+    await publishAndIndex(world);
     expect(erasedIds.length).toBe(4);
     const run = runTs("services/cli/src/index.ts", ["erase", "--author", ERASED, "--reference", "RODO-2026-114", "--yes"], env);
     expect(await run.exited, run.stderr()).toBe(0);
     expect(run.stdout()).toContain(`: ${erasedIds.length} mentions, ${erasedIds.length} removed from the index`);
     expect(run.stdout()).not.toContain(ERASED);
-    let docs = await snapshot();
+    let docs = await snapshot(world);
     expect(docs).toHaveLength(mentions.length - erasedIds.length);
     expect(JSON.stringify(docs)).not.toContain("Świątek");
 
@@ -151,15 +166,15 @@ describe("rebuilding the index from the topics, and erasing an author", () => {
     const again = mentions.find((entry) => entry.author?.name === ERASED)!;
     const later = mention(500);
     await publish(pipeline.producer, pipeline.topics.mentionsEnriched, [{ key: again.id, value: again }, { key: later.id, value: later }]);
-    await waitFor("the later mention indexed", async () => (await snapshot()).some((doc) => doc.id === later.id), { timeoutMs: 60_000 });
-    docs = await snapshot();
+    await waitFor("the later mention indexed", async () => (await snapshot(world)).some((doc) => doc.id === later.id), { timeoutMs: 60_000 });
+    docs = await snapshot(world);
     expect(docs.some((doc) => doc.id === again.id)).toBe(false);
 
     // And a rebuild from the topics does not bring the author back.
     const rebuild = runTs("services/cli/src/index.ts", ["reindex"], env);
     expect(await rebuild.exited, rebuild.stderr()).toBe(0);
     expect(rebuild.stdout()).toContain("of erased authors skipped");
-    docs = await snapshot();
+    docs = await snapshot(world);
     expect(docs).toHaveLength(mentions.length - erasedIds.length + 1);
     expect(docs.some((doc) => erasedIds.includes(doc.id as string))).toBe(false);
   });

@@ -1,28 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTopicTable, createTransactionalProducer, publishAtomically, type Producer } from "@odzew/kafka";
+import { afterEach, describe, expect } from "vitest";
+import { createTopicTable, createTransactionalProducer, fenceEarlierIncarnations, publishAtomically, type Producer } from "@odzew/kafka";
 import { sourceCursorSchema, sourcesFileSchema, type RawMention, type SourceConfig, type SourceCursor } from "@odzew/schema";
 import { HttpClient } from "@odzew/sources";
 import { metricsText } from "@odzew/core";
-import { createTestPipeline, metricValue, readTopic, startFixtureServer, waitFor, type TestPipeline } from "@odzew/testing";
+import { metricValue, readTopic, startFixtureServer, waitFor, type TestPipeline } from "@odzew/testing";
+import { stackTest as it } from "@odzew/testing/fixtures";
 import { createScheduler } from "../../scheduler/src/schedule.ts";
-import { createCollector, fenceEarlierIncarnations } from "./collect.ts";
+import { createCollector } from "./collect.ts";
 
 /** What each test started, stopped after it in reverse order whatever happened. */
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-
-/**
- * One set of topics for the file (creating and deleting topics test after test makes the broker's
- * metadata lag); each test has its own sources, review ids and consumer group.
- */
-let pipeline: TestPipeline;
-beforeAll(async () => {
-  pipeline = await createTestPipeline("collect-limits");
-});
-afterAll(async () => {
-  await pipeline?.cleanup();
 });
 
 /**
@@ -68,7 +57,13 @@ const htmlSource = (id: string, url: string, limits: Partial<SourceConfig["limit
     ],
   }).sources[0] as SourceConfig;
 
-async function startCollector(sources: SourceConfig[], group: string, name: string, http = new HttpClient({ logger: pipeline.logger, minIntervalMsPerHost: 0, allowPrivateHosts: true })) {
+/** Collectors and raw-topic reads on one test's own topics (the `pipeline` fixture). */
+const on = (pipeline: TestPipeline) => ({
+  startCollector: (sources: SourceConfig[], group: string, name: string, http?: HttpClient) => startCollector(pipeline, sources, group, name, http),
+  rawIds: (site: string, minMessages?: number) => rawIds(pipeline, site, minMessages),
+});
+
+async function startCollector(pipeline: TestPipeline, sources: SourceConfig[], group: string, name: string, http = new HttpClient({ logger: pipeline.logger, minIntervalMsPerHost: 0, allowPrivateHosts: true })) {
   const transactionalProducer = createTransactionalProducer(pipeline.kafka, `${pipeline.prefix}-${group}-${name}`);
   await transactionalProducer.connect();
   cleanups.push(() => transactionalProducer.disconnect());
@@ -88,7 +83,7 @@ async function startCollector(sources: SourceConfig[], group: string, name: stri
 }
 
 /** The native ids on the raw topic of one site's reviews (they start with its name). */
-async function rawIds(site: string, minMessages = 0): Promise<string[]> {
+async function rawIds(pipeline: TestPipeline, site: string, minMessages = 0): Promise<string[]> {
   let ids: string[] = [];
   await waitFor(`${minMessages} reviews of ${site} on the raw topic`, async () => {
     const messages = await readTopic(pipeline.kafka, pipeline.topics.mentionsRaw);
@@ -99,7 +94,8 @@ async function rawIds(site: string, minMessages = 0): Promise<string[]> {
 }
 
 describe("collector on the real broker: bursts, waits, long polls, fencing", () => {
-  it("collects all 71 reviews that arrived between two polls, each once, although a poll reads 2 pages of 10", async () => {
+  it("collects all 71 reviews that arrived between two polls, each once, although a poll reads 2 pages of 10", async ({ pipeline }) => {
+    const { startCollector, rawIds } = on(pipeline);
     const shop = await reviewSite("delta", 30, 10);
     const source = htmlSource("shop-delta", shop.url, { maxPages: 2 });
     const collector = await startCollector([source], "burst", "a");
@@ -129,7 +125,8 @@ describe("collector on the real broker: bursts, waits, long polls, fencing", () 
     expect([...delivered].sort()).toEqual([...shop.reviews].sort());
   });
 
-  it("does not sleep out a long Retry-After: skips the scheduled jobs before it and polls when it is over", async () => {
+  it("does not sleep out a long Retry-After: skips the scheduled jobs before it and polls when it is over", async ({ pipeline }) => {
+    const { startCollector, rawIds } = on(pipeline);
     let refusals = 1;
     const shop = await reviewSite("eta", 3, 10, async () => (refusals-- > 0 ? { status: 429, headers: { "retry-after": "12" } } : undefined));
     const source = htmlSource("shop-eta", shop.url);
@@ -169,7 +166,8 @@ describe("collector on the real broker: bursts, waits, long polls, fencing", () 
     expect(Date.now() - refusedAt).toBeGreaterThan(9_000);
   });
 
-  it("heartbeats through a long poll and a page that takes 13 s: the collector keeps the job and every page is read once", async () => {
+  it("heartbeats through a long poll and a page that takes 13 s: the collector keeps the job and every page is read once", async ({ pipeline }) => {
+    const { startCollector, rawIds } = on(pipeline);
     const shop = await reviewSite("theta", 25, 5, async (page) => {
       await new Promise((resolve) => setTimeout(resolve, page === 3 ? 13_000 : 1_500)); // a slow source, one page very slow
       return undefined;
@@ -187,7 +185,7 @@ describe("collector on the real broker: bursts, waits, long polls, fencing", () 
     expect([...delivered].sort()).toEqual([...shop.reviews].sort());
   });
 
-  it("a restarted collector, with the same stable transactional id, fences its previous incarnation at start-up", async () => {
+  it("a restarted collector, with the same stable transactional id, fences its previous incarnation at start-up", async ({ pipeline }) => {
     const id = `${pipeline.prefix}-fence-host-a`;
     const write = (producer: Producer, key: string) =>
       publishAtomically(producer, [{ topic: pipeline.topics.mentionsRaw, messages: [{ key, value: { from: key } }] }]);

@@ -17,8 +17,19 @@ import {
   type SourceCursor,
   type TopicNames,
 } from "@odzew/schema";
-import { catchUpLimit, pollSource, redactUrl, type HttpClient, type PollResult } from "@odzew/sources";
-import { afterFailure, afterSuccess, emptyCursor, jobVerdict, pollInputs, resumeAfter } from "./health.ts";
+import {
+  catchUpLimit,
+  emptyCursor,
+  jobVerdict,
+  pollInputs,
+  pollModeOf,
+  pollSource,
+  pollTransition,
+  redactUrl,
+  type HttpClient,
+  type PollResult,
+  type PollTransition,
+} from "@odzew/sources";
 
 export interface CollectorOptions {
   kafka: Kafka;
@@ -38,17 +49,6 @@ export interface CollectorOptions {
 
 /** How often a poll in progress heartbeats to the consumer group (its session is 10 s). */
 const HEARTBEAT_EVERY_MS = 3_000;
-
-/**
- * Fence the earlier incarnations of this transactional id now, not at the first job: kafkajs
- * registers a transactional producer with the broker (InitProducerId, which bumps the id's epoch
- * and aborts a transaction left open) only when its first transaction begins. A transaction
- * begun and aborted with nothing in it does exactly that and writes nothing.
- */
-export async function fenceEarlierIncarnations(transactionalProducer: Producer): Promise<void> {
-  const transaction = await transactionalProducer.transaction();
-  await transaction.abort();
-}
 
 /**
  * What the collector counts, per configured source (a few dozen ids from the sources file, never
@@ -95,9 +95,9 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
   const abort = new AbortController();
   const metrics = collectorMetrics();
 
-  function recordHealth(sourceId: string, previous: SourceCursor | undefined, next: SourceCursor) {
-    const httpErrors = next.health.httpErrors - (previous?.health.httpErrors ?? 0);
-    if (httpErrors > 0) metrics.httpErrors.inc({ source: sourceId }, httpErrors);
+  /** The health metrics as a cursor says (`transition`: what the last poll added). */
+  function recordHealth(sourceId: string, next: SourceCursor, transition?: PollTransition) {
+    if (transition && transition.httpErrors > 0) metrics.httpErrors.inc({ source: sourceId }, transition.httpErrors);
     for (const code of sourceAlertSchema.shape.code.options) {
       metrics.alert.set({ source: sourceId, code }, next.health.alert?.code === code ? 1 : 0);
     }
@@ -134,7 +134,7 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
         logger.debug({ sourceId: source.id, jobId: job.jobId, reason: job.reason }, verdict.reason);
         return [];
       }
-      const mode = cursor.backfilled && job.reason !== "backfill" ? "incremental" : "backfill";
+      const mode = pollModeOf(cursor, job.reason);
       const inputs = pollInputs(cursor, source.limits, mode);
       // A poll may read many slow pages: heartbeat after each page, and every few seconds while
       // one slow page loads, so the group does not evict this collector (10 s session) and hand
@@ -170,10 +170,11 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
         clearInterval(heartbeats);
         if (lostGroup !== undefined) throw lostGroup;
         if (abort.signal.aborted) throw error;
-        const next = afterFailure(cursor, error, startedAt, new Date());
+        const failed = pollTransition(cursor, { ok: false, error }, { startedAt, now: new Date(), mode, limits: source.limits });
+        const next = failed.cursor;
         await saveCursor(next);
         metrics.polls.inc({ source: source.id, outcome: "failed" });
-        recordHealth(source.id, cursor, next);
+        recordHealth(source.id, next, failed);
         logHealth(logger, source.id, next, `poll failed: ${describeError(error)}`);
         return [];
       }
@@ -189,8 +190,8 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
         });
       }
       const finishedAt = new Date();
-      const next = afterSuccess(cursor, result, { startedAt, now: finishedAt, mode, limits: source.limits });
-      const catchUp = resumeAfter(cursor, result, source.limits, mode, finishedAt);
+      const polled = pollTransition(cursor, { ok: true, result }, { startedAt, now: finishedAt, mode, limits: source.limits });
+      const next = polled.cursor;
       // The new mentions, the cursor that says they were delivered, and the job's offset: all or
       // nothing, so a collector dying here neither loses a review nor delivers it twice.
       await publishAtomically(
@@ -204,15 +205,15 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
       metrics.polls.inc({ source: source.id, outcome: "ok" });
       metrics.collected.inc({ source: source.id }, result.mentions.length);
       metrics.requests.inc({ source: source.id }, result.requests);
-      recordHealth(source.id, cursor, next);
+      recordHealth(source.id, next, polled);
       for (const problem of result.problems.slice(0, 10)) logger.warn({ sourceId: source.id, page: redactUrl(problem.page) }, problem.reason);
-      if (catchUp.gaveUp) {
+      if (polled.gaveUp) {
         logger.error(
           { sourceId: source.id, since: cursor.resume?.since, pages: cursor.resume?.pages },
           `catch-up given up after ${catchUpLimit(source.limits)} pages without reaching the reviews delivered before the gap; ` +
             `reviews in it may be missing: run odzew backfill ${source.id} --pages N`,
         );
-      } else if (catchUp.caughtUp) {
+      } else if (polled.caughtUp) {
         logger.info({ sourceId: source.id, since: cursor.resume?.since }, "caught up: every review the cut-short polls left unread is delivered");
       }
       logHealth(logger, source.id, next, "polled", {
@@ -238,7 +239,7 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
       // Every source's series start at zero, so that rates and alerts see them from the start.
       for (const source of options.sources) {
         const cursor = cursors.get(source.id) ?? emptyCursor(source.id, new Date());
-        recordHealth(source.id, cursor, cursor);
+        recordHealth(source.id, cursor);
         metrics.collected.inc({ source: source.id }, 0);
         metrics.requests.inc({ source: source.id }, 0);
         metrics.httpErrors.inc({ source: source.id }, 0);

@@ -1,21 +1,24 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { metricsText } from "@odzew/core";
 import { sourcesFileSchema, type RawMention, type SourceConfig } from "@odzew/schema";
 import { HttpClient } from "@odzew/sources";
 import {
-  createTestPipeline,
+  committedPast,
   metricValue,
+  processMetric,
   readTopic,
   runService,
+  stableGroupMembers,
   stackEnv,
   startFixtureServer,
   waitFor,
   type FixtureRequest,
   type TestPipeline,
 } from "@odzew/testing";
+import { stackTest as it } from "@odzew/testing/fixtures";
 import { createScheduler } from "../../scheduler/src/schedule.ts";
 import { createCollector } from "./collect.ts";
 
@@ -104,15 +107,7 @@ const rawKeys = async (pipeline: TestPipeline) =>
   (await readTopic(pipeline.kafka, pipeline.topics.mentionsRaw)).map((message) => (message.value as RawMention).nativeId);
 
 describe("scheduler and two collectors on the real broker", () => {
-  let pipeline: TestPipeline;
-  beforeAll(async () => {
-    pipeline = await createTestPipeline("collect");
-  });
-  afterAll(async () => {
-    await pipeline?.cleanup();
-  });
-
-  it("delivers every review once, then costs one request per source when nothing is new", async () => {
+  it("delivers every review once, then costs one request per source when nothing is new", async ({ pipeline }) => {
     const [shopA, shopB, other] = [await reviewSite("alfa", 7), await reviewSite("beta", 5), await feeds()];
     const extra = sourcesFileSchema.parse({
       sources: [
@@ -157,8 +152,8 @@ describe("scheduler and two collectors on the real broker", () => {
       const before = counts();
       expect(before).toEqual([2, 1, 2, 1]);
       await Promise.all(sources.map((source) => scheduler.requestNow(source.id, "schedule")));
-      await waitFor("the second poll of every source", () => counts().every((count, index) => count > before[index]!));
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // Every job done and committed (4 manual, 4 scheduled): no request of these polls is still to come.
+      await waitFor("the 8 jobs handled", async () => (await processMetric("odzew_worker_messages_processed_total", { topic: pipeline.topics.collectJobs })) === 8);
       expect(counts().map((count, index) => count - before[index]!)).toEqual([1, 1, 1, 1]);
 
       shopA.add("alfa-new");
@@ -201,8 +196,7 @@ describe("scheduler and two collectors on the real broker", () => {
     }
   });
 
-  it("loses nothing and doubles nothing when a collector is killed in the middle of a job", async () => {
-    const kill = await createTestPipeline("collect-kill");
+  it("loses nothing and doubles nothing when a collector is killed in the middle of a job", async ({ pipeline: kill }) => {
     const shop = await reviewSite("gamma", 12, { slowPage: 2, delayMs: 4_000 });
     const dir = await mkdtemp(join(tmpdir(), "odzew-collect-"));
     const file = join(dir, "sources.yaml");
@@ -230,19 +224,20 @@ describe("scheduler and two collectors on the real broker", () => {
       }
     });
     // Both collectors are in the group before the first job arrives.
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    await waitFor("both collectors in the group", async () => (await stableGroupMembers(kill.kafka, `${kill.prefix}-collectors`)) === 2, { timeoutMs: 60_000 });
     const scheduler = runService("scheduler", env("scheduler"));
     try {
       await waitFor("a collector killed mid-job", () => killed, { timeoutMs: 60_000 });
       await waitFor("all 12 reviews delivered by the survivor", async () => (await rawKeys(kill)).length >= 12, { timeoutMs: 90_000 });
-      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      // Every job scheduled so far done and committed (the killed one's included): a double would be on the topic now.
+      const jobs = await readTopic(kill.kafka, kill.topics.collectJobs, { minMessages: 1 });
+      await waitFor("the survivor past every job so far", () => committedPast(kill.kafka, `${kill.prefix}-collectors`, kill.topics.collectJobs, jobs), { timeoutMs: 60_000 });
       const delivered = await rawKeys(kill);
       expect(delivered.sort()).toEqual(shop.reviews.map((review) => review.id).sort());
     } finally {
       await scheduler.stop();
       await Promise.all(Object.values(collectors).map((collector) => collector.stop()));
       await shop.close();
-      await kill.cleanup();
     }
   });
 });

@@ -1,9 +1,9 @@
 import { loadSourcesFile } from "@odzew/config";
 import { ShutdownManager, createLogger, startHealthServer } from "@odzew/core";
-import { createKafka, createProducer, createTransactionalProducer, kafkaConnectionFromEnv } from "@odzew/kafka";
+import { createKafka, createProducer, createTransactionalProducer, fenceEarlierIncarnations, kafkaConnectionFromEnv } from "@odzew/kafka";
 import { topicNames } from "@odzew/schema";
 import { HttpClient } from "@odzew/sources";
-import { createCollector, fenceEarlierIncarnations } from "./collect.ts";
+import { createCollector } from "./collect.ts";
 import { env } from "./env.ts";
 
 const logger = createLogger({ service: "collector", level: env.LOG_LEVEL });

@@ -2,36 +2,20 @@ import { OdzewError, counter, describeError, type Logger } from "@odzew/core";
 import {
   MAX_MESSAGE_BYTES,
   createBatchWorker,
-  messageBytes,
-  publish,
+  encodeMessage,
+  publishEncoded,
   publishTombstones,
+  type EncodedMessage,
   type BatchWorker,
   type Kafka,
   type Producer,
   type Rejection,
 } from "@odzew/kafka";
-import { ENRICHMENT_VERSION, type Enricher } from "@odzew/nlp";
+import { enrichMention, type Enricher } from "@odzew/nlp";
 import { isErasedMention, rawMentionSchema, type EnrichedMention, type RawMention, type TopicNames } from "@odzew/schema";
 
-/** Raw mention → enriched mention: language, sentiment, brands, topics, personal data, priority. */
-export function enrichMention(raw: RawMention, enricher: Enricher, now = new Date()): EnrichedMention {
-  return {
-    ...raw,
-    ...enricher.enrich({
-      text: raw.text,
-      title: raw.title,
-      rating: raw.rating?.value,
-      lang: raw.lang,
-      author: raw.author,
-      reach: raw.reach,
-      publishedAt: raw.publishedAt,
-      reply: raw.reply,
-      brandHints: raw.brandHints,
-    }),
-    enrichedAt: now.toISOString(),
-    enrichment: { version: ENRICHMENT_VERSION },
-  };
-}
+/** Raw mention → enriched mention: the one rule lives in @odzew/nlp (`odzew rescore` writes the same). */
+export { enrichMention };
 
 /** Languages get their own label value up to this many; the rarer ones after that count as "other". */
 const LANGUAGE_LABELS = 24;
@@ -39,7 +23,8 @@ const LANGUAGE_LABELS = 24;
 export function createEnricher(options: {
   kafka: Kafka;
   producer: Producer;
-  enricher: Enricher;
+  /** The enrichment, or where to get the current one for each chunk (a promoted model swaps it). */
+  enricher: Enricher | (() => Enricher);
   topics: TopicNames;
   groupId: string;
   logger: Logger;
@@ -80,18 +65,21 @@ export function createEnricher(options: {
     partitionsConcurrently: 2,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     async handle(messages) {
-      const enriched: { key: string; value: EnrichedMention }[] = [];
+      // Each enriched mention is encoded once: measured against the broker's limit, then sent as is.
+      const enriched: { value: EnrichedMention; encoded: EncodedMessage }[] = [];
       const rejections: Rejection<RawMention>[] = [];
       const dropped: string[] = [];
       const now = new Date();
+      const enricher = typeof options.enricher === "function" ? options.enricher() : options.enricher;
       for (const message of messages) {
         try {
-          const value = enrichMention(message.value, options.enricher, now);
+          const value = enrichMention(message.value, enricher, now);
           if (options.erased && isErasedMention(value, options.erased)) {
             dropped.push(value.id);
             continue;
           }
-          const bytes = messageBytes({ key: value.id, value });
+          const encoded = encodeMessage({ key: value.id, value });
+          const bytes = encoded.bytes;
           if (bytes > MAX_MESSAGE_BYTES) {
             // Retrying cannot make it fit: the raw message goes to the dead-letter topic with the reason.
             rejections.push({
@@ -101,7 +89,7 @@ export function createEnricher(options: {
             });
             continue;
           }
-          enriched.push({ key: value.id, value });
+          enriched.push({ value, encoded });
         } catch (error) {
           rejections.push({ message, code: "ENRICH_FAILED", reason: describeError(error) });
         }
@@ -114,7 +102,7 @@ export function createEnricher(options: {
           erasedTotal.inc(dropped.length);
           for (const id of dropped) logger.info({ mention: id }, "mention of an erased author (or an erased mention) collected again: dropped, raw copy tombstoned");
         }
-        await publish(options.producer, options.topics.mentionsEnriched, enriched);
+        await publishEncoded(options.producer, options.topics.mentionsEnriched, enriched.map((entry) => entry.encoded));
       } catch (error) {
         // A refusal that retrying cannot fix (too large, fenced) stops the worker loudly; the rest may pass.
         if (error instanceof OdzewError && !error.retryable) throw error;

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publish } from "@odzew/kafka";
-import { createTestPipeline, freePort, metricValue, runService, sampleRawMention, stackEnv, waitFor, type TestPipeline } from "@odzew/testing";
+import { describe, expect } from "vitest";
+import { publish, publishBytes } from "@odzew/kafka";
+import { freePort, metricValue, runService, sampleRawMention, stackEnv, waitFor } from "@odzew/testing";
+import { stackTest as it } from "@odzew/testing/fixtures";
 
 describe("enricher service metrics", () => {
-  let pipeline: TestPipeline;
-  beforeAll(async () => {
-    pipeline = await createTestPipeline("enricher-metrics");
-  });
-  afterAll(async () => {
-    await pipeline?.cleanup();
-  });
-
-  it("serves /healthz, /readyz and /metrics with the enrichment rate, dead letters and lag", async () => {
+  it("serves /healthz, /readyz and /metrics with the enrichment rate, dead letters and lag", async ({ pipeline }) => {
     const port = await freePort();
     const group = `${pipeline.prefix}-enricher`;
     const service = runService("enricher", {
@@ -34,7 +27,7 @@ describe("enricher service metrics", () => {
         sampleRawMention({ nativeId: "m3", text: "Zamówienie dotarło na czas, produkt zgodny z opisem. Polecam." }),
       ];
       await publish(pipeline.producer, pipeline.topics.mentionsRaw, mentions.map((mention) => ({ key: mention.id, value: mention })));
-      await pipeline.producer.send({ topic: pipeline.topics.mentionsRaw, messages: [{ key: "poison", value: "{not json" }] });
+      await publishBytes(pipeline.producer, pipeline.topics.mentionsRaw, [{ key: "poison", value: "{not json" }]);
 
       const labels = { topic: pipeline.topics.mentionsRaw, group };
       const text = await waitFor("three enriched and one dead-lettered in /metrics", async () => {

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publish } from "@odzew/kafka";
+import { describe, expect } from "vitest";
+import { deleteTopics, ensureTopics, publish } from "@odzew/kafka";
 import { createEnrichment } from "@odzew/nlp";
 import { brandsFileSchema, deadLetterSchema, enrichedMentionSchema } from "@odzew/schema";
-import { createTestPipeline, readTopic, sampleRawMention, waitFor, type TestPipeline } from "@odzew/testing";
+import { readTopic, sampleRawMention, waitFor } from "@odzew/testing";
+import { stackTest as it } from "@odzew/testing/fixtures";
 import { createEnricher } from "./enrich.ts";
 
 describe("enricher on the real broker", () => {
-  let pipeline: TestPipeline;
-  beforeAll(async () => {
-    pipeline = await createTestPipeline("enricher");
-  });
-  afterAll(async () => {
-    await pipeline?.cleanup();
-  });
-
-  it("turns raw mentions into enriched ones and dead-letters a poison message with its reason", async () => {
+  it("turns raw mentions into enriched ones and dead-letters a poison message with its reason", async ({ pipeline }) => {
     const { brands } = brandsFileSchema.parse({
       brands: [{ id: "biedronka", name: "Biedronka", aliases: ["Biedronka"], context: ["sklep", "kasa", "zakupy", "promocja"] }],
     });
@@ -41,6 +34,8 @@ describe("enricher on the real broker", () => {
         { key: angry.id, value: angry },
         { key: "poison", value: { schemaVersion: 99, text: "from the future" } },
         { key: ladybird.id, value: ladybird },
+        // A link that would run script when clicked in the API's clients: not a mention.
+        { key: "script-link", value: { ...sampleRawMention({ nativeId: "script-link" }), url: "javascript:alert(document.cookie)" } },
       ]);
       const enriched = await waitFor("two enriched mentions", async () => {
         const messages = await readTopic(pipeline.kafka, pipeline.topics.mentionsEnriched);
@@ -59,15 +54,21 @@ describe("enricher on the real broker", () => {
       });
       expect(letter).toMatchObject({ stage: "enrich", reason: { code: "MESSAGE_INVALID" } });
       expect(letter.reason.message).toContain("schemaVersion");
+      const scriptLink = await waitFor("the javascript: link in the dead-letter topic", async () => {
+        const letters = (await readTopic(pipeline.kafka, pipeline.topics.mentionsDlq)).map((message) => deadLetterSchema.parse(message.value));
+        return letters.find((entry) => entry.original.key === "script-link");
+      });
+      expect(scriptLink).toMatchObject({ stage: "enrich", reason: { code: "MESSAGE_INVALID" } });
+      expect(scriptLink.reason.message).toMatch(/url.*http\(s\) URL/);
+      expect(enriched.map((mention) => mention.nativeId)).not.toContain("script-link");
     } finally {
       await worker.stop();
     }
   });
 
-  it("enriches a chunk of long reviews that together exceed the broker's limit, and dead-letters one that can never fit", async () => {
+  it("enriches a chunk of long reviews that together exceed the broker's limit, and dead-letters one that can never fit", async ({ pipeline }) => {
     const prefix = `${pipeline.prefix}-long`;
     const topics = { ...pipeline.topics, mentionsRaw: `${prefix}.raw`, mentionsEnriched: `${prefix}.enriched`, mentionsDlq: `${prefix}.dlq` };
-    const { ensureTopics } = await import("@odzew/kafka");
     await ensureTopics(pipeline.kafka, [topics.mentionsRaw, topics.mentionsEnriched, topics.mentionsDlq].map((name) => ({ name, partitions: 1, config: {} })));
     const enrichment = createEnrichment({ brands: [], authorKey: "enricher-test-key-0123456789" });
     const worker = createEnricher({ kafka: pipeline.kafka, producer: pipeline.producer, enricher: enrichment, topics, groupId: `${prefix}-enricher`, logger: pipeline.logger });
@@ -92,6 +93,7 @@ describe("enricher on the real broker", () => {
       expect(worker.ready()).toBe(true);
     } finally {
       await worker.stop();
+      await deleteTopics(pipeline.kafka, [topics.mentionsRaw, topics.mentionsEnriched, topics.mentionsDlq]).catch(() => undefined);
     }
   });
 });

@@ -51,6 +51,7 @@ await shutdown.boot(async () => {
     topics: topicNames(env.ODZEW_TOPIC_PREFIX),
     groupId: env.INDEXER_GROUP_ID,
     chunkSize: env.INDEXER_CHUNK_SIZE,
+    partitionsConcurrently: env.INDEXER_PARTITIONS_CONCURRENTLY,
     logger,
     onCrash: () => void shutdown.stop().finally(() => process.exit(1)),
   });

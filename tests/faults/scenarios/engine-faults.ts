@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { sleep } from "@odzew/core";
-import { publish } from "@odzew/kafka";
+import { publish, totalHigh } from "@odzew/kafka";
 import { compareIds, documentsPerId, metricValue, startEngineProxy, stackEnv, waitFor, type BulkFault } from "@odzew/testing";
 import { createFaultWorld, figure, loadMentions, publishMentions, quiet, seconds, type Progress, type ScenarioResult } from "./common.ts";
 
@@ -42,7 +42,7 @@ export async function engineFaults(options: { mentionsPerPhase: number; progress
     const refused: string[] = [];
     await admin.connect();
     const enrichedCount = async () =>
-      (await admin.fetchTopicOffsets(world.pipeline.topics.mentionsEnriched)).reduce((sum, partition) => sum + Number(partition.high), 0);
+      totalHigh(await admin.topicOffsets(world.pipeline.topics.mentionsEnriched));
 
     // 1. Passing refusals on _bulk: 429 (whole request and per item), 503, a dropped connection, a slow answer.
     const transient: BulkFault[] = [

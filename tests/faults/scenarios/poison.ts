@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { publishBytes } from "@odzew/kafka";
 import { compareIds, documentsPerId, waitFor } from "@odzew/testing";
 import { createFaultWorld, figure, loadMentions, quiet, seconds, type Progress, type ScenarioResult } from "./common.ts";
 
@@ -48,7 +49,7 @@ export async function poisonMessages(options: { mentions: number; every: number;
     const producer = world.pipeline.producer;
     // Small sends: the producer side is not under test here.
     for (let start = 0; start < messages.length; start += 200) {
-      await producer.send({ topic: world.pipeline.topics.mentionsRaw, acks: -1, messages: messages.slice(start, start + 200) });
+      await publishBytes(producer, world.pipeline.topics.mentionsRaw, messages.slice(start, start + 200));
     }
     progress(`${figure(messages.length)} messages produced, ${poisonKeys.size} of them poison`);
 

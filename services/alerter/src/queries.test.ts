@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { toAlertMention } from "./alerter.ts";
+import { countsOf, toAlertMention, type AlertMentionDocument } from "./queries.ts";
 
 /** A stored mention as the alerter reads it behind an alert. */
-const doc = {
+const doc: AlertMentionDocument = {
   id: "b".repeat(32),
   source: { id: "opineo-sklep", type: "opineo" },
   brands: [{ id: "zuraw" }],
@@ -43,5 +43,41 @@ describe("the mentions behind an alert, as webhooks may get them", () => {
     expect(mention).not.toHaveProperty("text");
     expect(mention).not.toHaveProperty("url");
     expect(mention).toMatchObject({ id: doc.id, sentiment: "negative", reach: 612 });
+  });
+});
+
+describe("the counts of a look, from the engine's aggregations", () => {
+  const tree = (pairs: [string, string, number, number][]) => ({
+    brand: {
+      buckets: [...new Set(pairs.map(([brand]) => brand))].map((brand) => ({
+        key: brand,
+        doc_count: 0,
+        source: {
+          buckets: pairs
+            .filter(([candidate]) => candidate === brand)
+            .map(([, source, total, negative]) => ({ key: source, doc_count: total, sentiment: { buckets: [{ key: "negative", doc_count: negative }] } })),
+        },
+      })),
+    },
+  });
+
+  it("reads the window now, the same window on each past day and the days with any mention", () => {
+    const counts = countsOf(
+      {
+        windows: { buckets: { p0: tree([["zuraw", "opineo", 9, 7]]), p1: tree([["zuraw", "opineo", 2, 1]]), p2: {} } },
+        days: { buckets: { d1: tree([["zuraw", "opineo", 30, 10], ["zuraw", "ceneo", 0, 0]]), d2: tree([["zuraw", "ceneo", 4, 0]]) } },
+      },
+      2,
+    );
+    expect(counts.current.get("zuraw|opineo")).toEqual({ total: 9, sentiment: new Map([["negative", 7]]) });
+    expect(counts.history.map((period) => period.get("zuraw|opineo")?.sentiment.get("negative"))).toEqual([1, undefined]);
+    expect(counts.activeDays).toEqual(new Map([["zuraw|opineo", 1], ["zuraw|ceneo", 1]]));
+  });
+
+  it("counts nothing from an empty answer (no index yet)", () => {
+    const counts = countsOf(undefined, 3);
+    expect(counts.current.size).toBe(0);
+    expect(counts.history).toHaveLength(3);
+    expect(counts.activeDays.size).toBe(0);
   });
 });

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { appStoreSourceSchema, teamSchema } from "@odzew/schema";
+import { projectMention, type MentionDocument } from "@odzew/search";
+import { withAnswerLink } from "./answer.ts";
+
+const team = (fields: Record<string, unknown> = {}) => teamSchema.parse({ id: "t", name: "T", keys: [{ env: "K" }], view: "full", ...fields });
+const doc = (source: { id: string; type: "opineo" | "app-store" }): MentionDocument => ({ id: "a".repeat(32), source, url: "https://opinie.example.pl/1", text: "t" });
+const configured = new Map([["app-pl", appStoreSourceSchema.parse({ id: "app-pl", type: "app-store", appId: "123", schedule: "0 * * * *" })]]);
+
+describe("answer links", () => {
+  it("links a full-view mention to where customer service answers it", () => {
+    const opineo = withAnswerLink(projectMention(doc({ id: "opineo", type: "opineo" }), team()), team(), configured);
+    expect(opineo).toMatchObject({ answer: { url: "https://opinie.example.pl/1" } });
+    const app = withAnswerLink(projectMention(doc({ id: "app-pl", type: "app-store" }), team()), team(), configured);
+    expect(app).toMatchObject({ answer: { url: "https://appstoreconnect.apple.com/apps/123/distribution/activity/ios/ratingsResponses" } });
+  });
+
+  it("gives no link to the pseudonymous view, to a team that hides links, or where none can be built", () => {
+    const cx = team({ view: "pseudonymous" });
+    expect(withAnswerLink(projectMention(doc({ id: "opineo", type: "opineo" }), cx), cx, configured)).not.toHaveProperty("answer");
+    const noUrl = team({ hide: ["url"] });
+    expect(withAnswerLink(projectMention(doc({ id: "opineo", type: "opineo" }), noUrl), noUrl, configured)).not.toHaveProperty("answer");
+    expect(withAnswerLink(projectMention(doc({ id: "app-unknown", type: "app-store" }), team()), team(), configured)).not.toHaveProperty("answer");
+  });
+});
