@@ -107,6 +107,8 @@ const CONTRAST_CUT = new RegExp(`(?:,\\s*(?:${ANYWHERE}|${AFTER_COMMA})|\\s+,\\s
 const PLAIN_CUT = new RegExp(`;|\\s[-–—]+\\s|,\\s*${CONTRASTIVE_A}${NOT_WORD_AFTER}`, "iu");
 const OPENING_CONTRAST = new RegExp(`^(?:${alternatives([...CONTRASTS_ANYWHERE, ...CONTRASTS_AFTER_COMMA])})${NOT_WORD_AFTER}[\\s,:]*`, "iu");
 const OPENING_CONCESSION = new RegExp(`^(?:${alternatives(CONCESSIONS)})${NOT_WORD_AFTER}\\s*`, "iu");
+/** A cheap test before CONTRAST_CUT: without a comma or the start of a cutting word there is no cut. */
+const MAY_CONTRAST = /,|\s(?:ale|lecz|but|cho|mimo|pomimo|aczkolwiek|although|even|though)/i;
 const SENTENCE_END = /[.!?…]+(?=\s|$)|[\r\n]+/u;
 const SOFT_CUT = new RegExp(`\\s*,\\s*|\\s+(?:i|oraz|a|and|&)${NOT_WORD_AFTER}\\s*`, "giu");
 const HAS_LETTER = /\p{L}/u;
@@ -145,7 +147,7 @@ export function splitClauses(text: string, title?: string | undefined): Clause[]
         const rest = part.slice(concession[0].length);
         const comma = rest.indexOf(",");
         pieces = comma < 0 ? [rest] : [rest.slice(0, comma), ...rest.slice(comma + 1).split(CONTRAST_CUT)];
-      } else pieces = part.split(CONTRAST_CUT);
+      } else pieces = MAY_CONTRAST.test(part) ? part.split(CONTRAST_CUT) : [part];
       for (const piece of pieces) {
         const clause = clean(piece);
         if (HAS_LETTER.test(clause)) clauses.push({ text: clause, group });
@@ -163,8 +165,12 @@ interface SubClause {
 
 /** The soft cuts of a hard clause (commas, i/oraz/a/and), merged around the parts that name a topic. */
 function subClauses(clause: string, named: (text: string) => string[]): SubClause[] {
+  // A clause naming at most one topic is one sub-clause whatever its commas: only two topics in
+  // one clause need telling apart ("Dostawa szybka, obsługa fatalna").
+  const whole = named(clause);
+  if (whole.length <= 1) return [{ text: clause, topics: whole }];
   const parts = clause.split(SOFT_CUT).filter((part) => HAS_LETTER.test(part));
-  if (parts.length <= 1) return [{ text: clause, topics: named(clause) }];
+  if (parts.length <= 1) return [{ text: clause, topics: whole }];
   const out: SubClause[] = [];
   let current: SubClause | undefined;
   for (const part of parts) {
@@ -204,6 +210,9 @@ export function aspectSentiments(input: AspectInput, options: AspectOptions): As
   };
 
   const clauses = splitClauses(input.text, input.title);
+  // One clause naming one topic (most short reviews): that topic is the mention, with no tagging
+  // or scoring of parts (a soft cut inside it could only find the same topic again).
+  if (clauses.length === 1 && known.size === 1) return [...known].map((topic) => ({ topic, label: own.label, score: round(own.score) }));
   const split = clauses.map((clause) => subClauses(clause.text, named));
   const clauseCount = split.reduce((sum, parts) => sum + parts.length, 0);
   if (clauseCount <= 1) {
@@ -224,18 +233,21 @@ export function aspectSentiments(input: AspectInput, options: AspectOptions): As
   const groupSize = new Map<number, number>();
   for (const clause of clauses) groupSize.set(clause.group, (groupSize.get(clause.group) ?? 0) + 1);
 
+  const topical = split.map((parts) => parts.some((part) => part.topics.length > 0));
+  clauses.forEach((clause, position) => {
+    if (topical[position]) groupNamesTopic.add(clause.group);
+  });
   clauses.forEach((clause, position) => {
     const parts = split[position] ?? [];
-    const topical = parts.some((part) => part.topics.length > 0);
     let whole: Evidence | undefined;
     const wholeEvidence = (): Evidence => (whole ??= score(clause.text));
-    if (!topical) {
-      if (!productTopic || (groupSize.get(clause.group) ?? 0) < 2) return;
+    if (!topical[position]) {
+      // Read only where it can count: beside a clause of its contrast group that names a topic.
+      if (!productTopic || (groupSize.get(clause.group) ?? 0) < 2 || !groupNamesTopic.has(clause.group)) return;
       const evidence = wholeEvidence();
       if (evidence.label !== "neutral") unnamed.push({ group: clause.group, evidence });
       return;
     }
-    groupNamesTopic.add(clause.group);
     for (const part of parts) {
       if (part.topics.length === 0) continue;
       let evidence = parts.length === 1 ? wholeEvidence() : score(part.text);
