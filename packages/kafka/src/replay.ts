@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Logger } from "@odzew/core";
 import { scanTopic } from "./scan.ts";
+import { BARRIER_KEY } from "./table.ts";
 import type { Kafka } from "./port.ts";
 
 export interface ReplayResult {
@@ -43,6 +44,8 @@ export async function replayTopic<T>(options: {
           result.tombstones++;
           continue;
         }
+        // A topic table's catch-up marker (see table.ts) is bookkeeping, not a message.
+        if (record.key === BARRIER_KEY) continue;
         try {
           const parsed = options.schema.safeParse(JSON.parse(record.value.toString("utf8")));
           if (parsed.success) values.push(parsed.data);
