@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SOURCE_TYPES } from "./mention.ts";
+import { teamReplySettingsSchema } from "./replies.ts";
 
 const id = z
   .string()
@@ -244,7 +245,7 @@ export const sliceSchema = z
   .default({});
 
 /** What a team may do beyond searching its slice. */
-export const TEAM_ACTIONS = ["workflow", "sample", "export", "alerts"] as const;
+export const TEAM_ACTIONS = ["workflow", "sample", "export", "alerts", "reply", "approve"] as const;
 export const teamActionSchema = z.enum(TEAM_ACTIONS);
 export type TeamAction = z.infer<typeof teamActionSchema>;
 
@@ -266,6 +267,20 @@ export const teamSchema = z.strictObject({
   hide: z.array(z.enum(HIDEABLE_FIELDS)).default([]),
   /** Actions beyond search: workflow (the service queue), sample, export, alerts. */
   actions: z.array(teamActionSchema).default([]),
+  /** Answering from Odzew: approval by a second person, automatic sending by rules, the SLA. */
+  replies: teamReplySettingsSchema,
+}).superRefine((team, ctx) => {
+  if (team.view === "pseudonymous") {
+    for (const action of ["reply", "approve"] as const) {
+      if (team.actions.includes(action)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["actions", team.actions.indexOf(action)],
+          message: `a pseudonymous team cannot ${action === "reply" ? "reply to" : "approve replies to"} reviews (it does not see who wrote them); give "${action}" to a team with view: full`,
+        });
+      }
+    }
+  }
 });
 export const teamsFileSchema = z.strictObject({
   teams: z.array(teamSchema).min(1).superRefine(uniqueIds("team")),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { replyEventPayloadSchema, replyStateSchema } from "./replies.ts";
 
 export const COLLECT_JOB_SCHEMA_VERSION = 1;
 export const WORKFLOW_SCHEMA_VERSION = 1;
@@ -15,7 +16,21 @@ export const collectJobSchema = z.object({
 });
 export type CollectJob = z.infer<typeof collectJobSchema>;
 
-export const WORKFLOW_EVENT_TYPES = ["claimed", "released", "answered", "closed", "reopened", "noted"] as const;
+/** The reply steps (see replies.ts); their events carry a `reply` payload. */
+export const REPLY_EVENT_TYPES = [
+  "reply-drafted",
+  "reply-approved",
+  "reply-queued",
+  "reply-sent",
+  "reply-failed",
+  "reply-confirmed",
+  "reply-discarded",
+  /** Answered at the source by hand ("answer there"), the text pasted into Odzew. */
+  "reply-recorded",
+] as const;
+export type ReplyEventType = (typeof REPLY_EVENT_TYPES)[number];
+
+export const WORKFLOW_EVENT_TYPES = ["claimed", "released", "answered", "closed", "reopened", "noted", ...REPLY_EVENT_TYPES] as const;
 
 /**
  * A state change in the customer-service workflow. Key on Kafka: the mention id, so the events
@@ -31,6 +46,8 @@ export const workflowEventSchema = z.object({
   actor: z.string().min(1).max(200),
   type: z.enum(WORKFLOW_EVENT_TYPES),
   note: z.string().max(10_000).optional(),
+  /** `reply-*` events: the reply version and what happened to it. */
+  reply: replyEventPayloadSchema.optional(),
   at: z.iso.datetime({ offset: true }),
 });
 export type WorkflowEvent = z.infer<typeof workflowEventSchema>;
@@ -44,6 +61,8 @@ export const workflowStateSchema = z.object({
   updatedAt: z.iso.datetime({ offset: true }),
   answeredAt: z.iso.datetime({ offset: true }).optional(),
   notes: z.number().int().nonnegative(),
+  /** The latest reply version and its state, when the mention has been answered (or is being) from Odzew. */
+  reply: replyStateSchema.optional(),
   history: z.array(
     z.object({
       eventId: z.string(),
@@ -52,6 +71,9 @@ export const workflowStateSchema = z.object({
       team: z.string(),
       at: z.string(),
       note: z.string().optional(),
+      /** `reply-*` events: the version, and the rule when a rule acted. */
+      replyVersion: z.number().int().optional(),
+      rule: z.string().optional(),
     }),
   ),
 });

@@ -17,6 +17,10 @@ export interface TopicNames {
   alerts: string;
   /** The promoted model of each family (compacted, key = model family, e.g. `sentiment-pl`). */
   models: string;
+  /** The reply outbox: commands to post or delete a reply at the store (key = mention id). */
+  replies: string;
+  /** What the responder did per reply idempotency key (compacted). */
+  replyReceipts: string;
 }
 
 export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
@@ -30,6 +34,8 @@ export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
     erasures: `${prefix}.erasures`,
     alerts: `${prefix}.alerts`,
     models: `${prefix}.models`,
+    replies: `${prefix}.replies`,
+    replyReceipts: `${prefix}.replies.receipts`,
   };
 }
 
@@ -83,5 +89,8 @@ export function topicSpecs(prefix: string = DEFAULT_TOPIC_PREFIX, partitions = 3
     { name: names.alerts, partitions: 1, config: { ...forever, "cleanup.policy": "compact", ...boundedCompaction } },
     // One record per model family, the model itself included (the trainer keeps it under 800 KB): every enricher follows it.
     { name: names.models, partitions: 1, config: { ...forever, "cleanup.policy": "compact" } },
+    // The outbox keeps its commands 30 days: the receipts say which were carried out.
+    { name: names.replies, partitions, config: { "retention.ms": String(30 * 24 * 3600 * 1000) } },
+    { name: names.replyReceipts, partitions: 1, config: { ...forever, "cleanup.policy": "compact" } },
   ];
 }

@@ -22,6 +22,9 @@ export function workflowConflict(state: WorkflowState | undefined, type: Workflo
       return status === "answered" || status === "closed" ? undefined : "not answered or closed";
     case "noted":
       return undefined;
+    default:
+      // Reply steps are decided by the reply rules (packages/replies).
+      return undefined;
   }
 }
 
@@ -66,5 +69,7 @@ export function applyWorkflowEvent(state: WorkflowState | undefined, event: Work
       return { ...next, status: "closed", assignee: event.actor };
     case "noted":
       return { ...next, notes: base.notes + 1 };
+    default:
+      return next;
   }
 }

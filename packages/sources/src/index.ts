@@ -61,3 +61,5 @@ export { trustpilotAdapter } from "./trustpilot.source.ts";
 export { feedAdapter } from "./feed.source.ts";
 export { htmlAdapter } from "./html.source.ts";
 export { cleanText, parseReviewDate, parseNumber, normaliseRating } from "./text.ts";
+export { replyAdapterFor, replyCapability } from "./replies/registry.ts";
+export type { ReplyAdapter, ReplyCapability, ReplyContext, StoreReply } from "./replies/adapter.ts";
