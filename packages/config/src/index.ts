@@ -6,5 +6,10 @@ export {
   loadSourcesFile,
   loadTeamsFile,
   loadAlertsFile,
+  loadRepliesFile,
+  parseRepliesText,
+  checkRuleTeams,
+  type RepliesContext,
+  type CrossCheckProblem,
   type ConfigProblem,
 } from "./load.ts";

@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import type { z } from "zod";
 import { OdzewError } from "@odzew/core";
-import { alertsFileSchema, brandsFileSchema, sourcesFileSchema, teamsFileSchema } from "@odzew/schema";
+import { checkTemplates } from "@odzew/replies";
+import { alertsFileSchema, brandsFileSchema, repliesFileSchema, sourcesFileSchema, teamsFileSchema, type RepliesFile, type TeamConfig } from "@odzew/schema";
 
 /** One problem in a config file: where (file, path, line) and what to do about it. */
 export interface ConfigProblem {
@@ -31,9 +32,12 @@ function formatProblems(problems: ConfigProblem[]): string {
  * the file, the path inside it (e.g. `sources[2].schedule`) and its line.
  */
 export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S): Promise<z.infer<S>> {
-  let text: string;
+  return parseYamlText(await readConfigText(file), file, schema);
+}
+
+async function readConfigText(file: string): Promise<string> {
   try {
-    text = await readFile(file, "utf8");
+    return await readFile(file, "utf8");
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
     const message = missing
@@ -41,7 +45,6 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S)
       : `cannot read the file: ${String(error)}`;
     throw new ConfigError([{ file, path: "(file)", line: undefined, message }]);
   }
-  return parseYamlText(text, file, schema);
 }
 
 export function parseYamlText<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
@@ -72,6 +75,16 @@ export function parseYamlText<S extends z.ZodType>(text: string, file: string, s
   );
 }
 
+/** `templates[2].text` → `["templates", 2, "text"]`. */
+function parsePath(path: string): (string | number)[] {
+  const parts: (string | number)[] = [];
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (match[2] !== undefined) parts.push(Number(match[2]));
+    else if (match[1] !== undefined) parts.push(match[1]);
+  }
+  return parts;
+}
+
 function formatPath(path: (string | number)[]): string {
   if (path.length === 0) return "(top level)";
   return path.reduce<string>(
@@ -97,3 +110,67 @@ export const loadBrandsFile = (file: string) => loadYamlFile(file, brandsFileSch
 export const loadSourcesFile = (file: string) => loadYamlFile(file, sourcesFileSchema);
 export const loadTeamsFile = (file: string) => loadYamlFile(file, teamsFileSchema);
 export const loadAlertsFile = (file: string) => loadYamlFile(file, alertsFileSchema);
+
+/** A problem a cross-check found in a file that fits its schema: the path inside it and the fix. */
+export interface CrossCheckProblem {
+  /** `rules[0].team` or its parts. */
+  path: string | (string | number)[];
+  message: string;
+}
+
+/** What replies.yaml is checked against: the teams (teams.yaml) and the brands' ids (brands.yaml), when known. */
+export interface RepliesContext {
+  teams?: readonly Pick<TeamConfig, "id" | "view" | "actions">[] | undefined;
+  brands?: readonly string[] | undefined;
+}
+
+/**
+ * The rules' teams: each rule works for a team of teams.yaml that may reply (`reply` in its
+ * actions, which a pseudonymous team can never have).
+ */
+export function checkRuleTeams(file: RepliesFile, teams: RepliesContext["teams"]): CrossCheckProblem[] {
+  if (!teams) return [];
+  const byId = new Map(teams.map((team) => [team.id, team]));
+  const problems: CrossCheckProblem[] = [];
+  file.rules.forEach((rule, index) => {
+    const team = byId.get(rule.team);
+    const path = ["rules", index, "team"];
+    if (!team) {
+      problems.push({ path, message: `no team "${rule.team}" in the teams file; use one of ${teams.map((known) => `"${known.id}"`).join(", ")}` });
+    } else if (!team.actions.includes("reply")) {
+      problems.push({
+        path,
+        message:
+          team.view === "pseudonymous"
+            ? `team "${rule.team}" is pseudonymous and can never reply; give the rule to a team with view: full and the reply action`
+            : `team "${rule.team}" may not reply; add reply to its actions in the teams file (actions: [workflow, reply]) or give the rule to a team that has it`,
+      });
+    }
+  });
+  return problems;
+}
+
+/**
+ * replies.yaml (templates and reply rules): its schema, then the cross-checks (`checkTemplates`
+ * of @odzew/replies: variables, brands, ids, the rules' templates; and the rules' teams) against
+ * the other files when they are given, each problem with the file, the path, the line and the fix.
+ */
+export function parseRepliesText(text: string, file: string, context: RepliesContext = {}): RepliesFile {
+  const replies = parseYamlText(text, file, repliesFileSchema);
+  // Without the brands file the templates' brands cannot be checked: each one counts as known.
+  const brands = context.brands ?? replies.templates.flatMap((template) => (template.brand ? [template.brand] : []));
+  const found: CrossCheckProblem[] = [...checkTemplates(replies, brands), ...checkRuleTeams(replies, context.teams)];
+  if (found.length === 0) return replies;
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  throw new ConfigError(
+    found.map((problem) => {
+      const path = typeof problem.path === "string" ? parsePath(problem.path) : problem.path;
+      return { file, path: formatPath(path), line: lineOf(document, lineCounter, path), message: problem.message };
+    }),
+  );
+}
+
+export async function loadRepliesFile(file: string, context: RepliesContext = {}): Promise<RepliesFile> {
+  return parseRepliesText(await readConfigText(file), file, context);
+}

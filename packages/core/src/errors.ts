@@ -16,7 +16,15 @@ export type OdzewErrorCode =
   | "SOURCE_FORBIDDEN_ADDRESS"
   | "SOURCE_PARSE"
   | "SOURCE_UNKNOWN"
-  | "ENRICH_FAILED";
+  | "ENRICH_FAILED"
+  // Answering reviews at the store (see packages/sources/src/replies/adapter.ts).
+  | "REPLY_REJECTED"
+  | "REPLY_AUTH"
+  | "REPLY_FORBIDDEN"
+  | "REPLY_NOT_FOUND"
+  | "REPLY_RATE_LIMITED"
+  | "REPLY_UNAVAILABLE"
+  | "REPLY_NOT_CONFIGURED";
 
 export interface OdzewErrorOptions {
   retryable?: boolean;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SOURCE_TYPES } from "./mention.ts";
-import { teamReplySettingsSchema } from "./replies.ts";
+import { REPLY_TEXT_MAX, teamReplySettingsSchema } from "./replies.ts";
 
 const id = z
   .string()
@@ -89,6 +89,10 @@ export const htmlSelectorsSchema = z.strictObject({
   ratingScale: z.tuple([z.number(), z.number()]).default([1, 5]),
   link: selector.optional(),
   nextPage: selector.optional(),
+  /** The site's (shop's) answer under the review; its line breaks (`<br>`, paragraphs) are kept. */
+  reply: selector.optional(),
+  /** When the answer was written; read only when `reply` finds one. */
+  replyDate: selector.optional(),
 });
 
 export const htmlSourceSchema = z.strictObject({
@@ -98,6 +102,23 @@ export const htmlSourceSchema = z.strictObject({
   /** ISO 639-1 code when every page of the site is in one language. */
   lang: z.string().min(2).max(8).optional(),
   selectors: htmlSelectorsSchema,
+  /**
+   * The site's own reply endpoint, when it has one (a shop's review system, the demo site): Odzew
+   * then answers the site's reviews itself. `GET`/`PUT`/`DELETE` on `url` with `{id}` replaced by
+   * the review's native id, `Authorization: Bearer` the token in the variable `tokenEnv`.
+   */
+  reply: z
+    .strictObject({
+      url: httpUrl("the reply endpoint with {id} for the review's id, e.g. https://shop.example/api/reviews/{id}/reply").refine(
+        (url) => url.includes("{id}"),
+        "the reply URL must contain {id} where the review's id goes, e.g. https://shop.example/api/reviews/{id}/reply",
+      ),
+      tokenEnv: envName,
+      /** The site's longest reply, in characters. */
+      maxLength: z.number().int().min(1).max(REPLY_TEXT_MAX).default(1000),
+      canDelete: z.boolean().default(true),
+    })
+    .optional(),
 });
 
 /** Apple's public customer-reviews feed (JSON), newest first, 50 a page, at most 10 pages per country. */
@@ -107,6 +128,35 @@ export const appStoreSourceSchema = z.strictObject({
   appId: z.string().regex(/^\d+$/, "the numeric App Store id, e.g. 1234567890 from apps.apple.com/pl/app/…/id1234567890"),
   countries: z.array(country).min(1).default(["pl"]),
   baseUrl: httpUrl("the feed host").default("https://itunes.apple.com"),
+});
+
+/**
+ * Your own app's reviews through the App Store Connect API (customerReviews, with your
+ * responses), authorised by a team API key: a JWT signed (ES256) with the key's .p8 file. The
+ * key itself never goes in YAML: the issuer ID and key ID come from the environment, the .p8
+ * from a file (its path, or the variable holding the path).
+ */
+export const appStoreConnectSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("app-store-connect"),
+  appId: z.string().regex(/^\d+$/, "the app's numeric Apple ID, e.g. 1234567890 (App Store Connect → App Information → Apple ID)"),
+  apiKey: z
+    .strictObject({
+      /** The variable holding the issuer ID (Users and Access → Integrations). */
+      issuerIdEnv: envName.default("APP_STORE_CONNECT_ISSUER_ID"),
+      /** The variable holding the key ID, e.g. 2X9R4HXF34. */
+      keyIdEnv: envName.default("APP_STORE_CONNECT_KEY_ID"),
+      /** The path of the key's AuthKey_….p8 file, or the name of the variable holding that path. */
+      privateKeyFile: z
+        .string()
+        .min(1)
+        .refine((value) => !/BEGIN|PRIVATE KEY|[\r\n]/.test(value), "the path of the AuthKey_….p8 file or the variable holding it, never the key itself: put the key in a file")
+        .default("APP_STORE_CONNECT_KEY_FILE"),
+    })
+    .default({ issuerIdEnv: "APP_STORE_CONNECT_ISSUER_ID", keyIdEnv: "APP_STORE_CONNECT_KEY_ID", privateKeyFile: "APP_STORE_CONNECT_KEY_FILE" }),
+  /** Answer reviews from Odzew through the API (the key's role must allow responding to reviews). */
+  replies: z.boolean().default(true),
+  baseUrl: httpUrl("the API host").default("https://api.appstoreconnect.apple.com"),
 });
 
 /**
@@ -175,6 +225,48 @@ export const trustpilotSourceSchema = z.strictObject({
   ...sourceBase,
   type: z.literal("trustpilot"),
   url: httpUrl("the company's review page, e.g. https://pl.trustpilot.com/review/example.pl"),
+  /**
+   * Trustpilot's business API, to answer reviews from Odzew (a business unit with API access):
+   * the application's API key and secret by the names of their environment variables (the
+   * documented client-credentials grant), and the business user the replies are signed by.
+   * Without it, Trustpilot reviews are answered on Trustpilot and recorded here.
+   */
+  businessApi: z
+    .strictObject({
+      businessUnitId: z.string().regex(/^[A-Za-z0-9]{10,64}$/, "the business unit id (24 characters, e.g. 46d6a890000064000500e0c3), see Trustpilot's \"Find your Business Unit ID\""),
+      apiKeyEnv: envName,
+      apiSecretEnv: envName,
+      /** The business user shown as the reply's author (Trustpilot Business → profile → User ID); not a secret. */
+      authorBusinessUserId: z.string().regex(/^[A-Za-z0-9]{10,64}$/, "the business user's id from the Trustpilot Business profile page").optional(),
+      baseUrl: httpUrl("the API host").default("https://api.trustpilot.com"),
+      tokenUrl: httpUrl("the OAuth token endpoint").default("https://api.trustpilot.com/v1/oauth/oauth-business-users-for-applications/accesstoken"),
+    })
+    .optional(),
+});
+
+/**
+ * An Allegro seller's ratings (`GET /sale/user-ratings` of the REST API, newest change first),
+ * with the seller's answers; OAuth with the refresh token of the seller's account.
+ */
+export const allegroSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("allegro"),
+  /**
+   * The application's client id and secret and the seller's refresh token, by the names of their
+   * environment variables. Allegro's refresh tokens are single-use (each refresh returns a new
+   * one): `refreshTokenFile` is where Odzew keeps the newest, so that a restart and every Odzew
+   * process (the collector and the responder) go on with it; give them all the same file.
+   */
+  oauth: z.strictObject({
+    clientIdEnv: envName,
+    clientSecretEnv: envName,
+    refreshTokenEnv: envName,
+    refreshTokenFile: z.string().min(1, "a file path, e.g. /var/lib/odzew/allegro-refresh-token").optional(),
+  }),
+  /** The seller's login, for links to the public ratings page (allegro.pl/uzytkownik/<login>/oceny). */
+  sellerLogin: z.string().min(1).max(100).optional(),
+  baseUrl: httpUrl("the API host (https://api.allegro.pl.allegrosandbox.pl for the sandbox)").default("https://api.allegro.pl"),
+  tokenUrl: httpUrl("the OAuth token endpoint").default("https://allegro.pl/auth/oauth/token"),
 });
 
 /** Any RSS or Atom feed: news, blogs, forums. No ratings. */
@@ -190,12 +282,14 @@ export const sourceConfigSchema = z.discriminatedUnion(
   "type",
   [
     appStoreSourceSchema,
+    appStoreConnectSourceSchema,
     googlePlaySourceSchema,
     googleBusinessSourceSchema,
     googlePlacesSourceSchema,
     opineoSourceSchema,
     ceneoSourceSchema,
     trustpilotSourceSchema,
+    allegroSourceSchema,
     feedSourceSchema,
     htmlSourceSchema,
   ],
@@ -211,12 +305,14 @@ export const sourcesFileSchema = z.strictObject({
 });
 export type HtmlSourceConfig = z.infer<typeof htmlSourceSchema>;
 export type AppStoreSourceConfig = z.infer<typeof appStoreSourceSchema>;
+export type AppStoreConnectSourceConfig = z.infer<typeof appStoreConnectSourceSchema>;
 export type GooglePlaySourceConfig = z.infer<typeof googlePlaySourceSchema>;
 export type GoogleBusinessSourceConfig = z.infer<typeof googleBusinessSourceSchema>;
 export type GooglePlacesSourceConfig = z.infer<typeof googlePlacesSourceSchema>;
 export type OpineoSourceConfig = z.infer<typeof opineoSourceSchema>;
 export type CeneoSourceConfig = z.infer<typeof ceneoSourceSchema>;
 export type TrustpilotSourceConfig = z.infer<typeof trustpilotSourceSchema>;
+export type AllegroSourceConfig = z.infer<typeof allegroSourceSchema>;
 export type FeedSourceConfig = z.infer<typeof feedSourceSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 export type SourcesFile = z.infer<typeof sourcesFileSchema>;

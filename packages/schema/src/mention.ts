@@ -11,12 +11,14 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, dig
 
 export const SOURCE_TYPES = [
   "app-store",
+  "app-store-connect",
   "google-play",
   "google-business",
   "google-places",
   "opineo",
   "ceneo",
   "trustpilot",
+  "allegro",
   "feed",
   "html",
 ] as const;

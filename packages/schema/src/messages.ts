@@ -11,7 +11,14 @@ export const collectJobSchema = z.object({
   jobId: z.string().min(1),
   sourceId: z.string().min(1),
   /** `retry`: a one-off job the scheduler sends when a source's `health.retryNotBefore` has come. */
-  reason: z.enum(["schedule", "backfill", "manual", "retry"]),
+  /**
+   * `confirm`: the responder asks for a look at the reviews it just answered (`nativeIds`): the
+   * source is read like a backfill until they are found, and only reviews whose reply changed
+   * (or that are new) are delivered, so a reply under an older review is confirmed too.
+   */
+  reason: z.enum(["schedule", "backfill", "manual", "retry", "confirm"]),
+  /** `confirm`: the native ids of the reviews whose reply to look for. */
+  nativeIds: z.array(z.string().min(1).max(512)).max(100).optional(),
   requestedAt: z.iso.datetime({ offset: true }),
 });
 export type CollectJob = z.infer<typeof collectJobSchema>;
@@ -79,8 +86,8 @@ export const workflowStateSchema = z.object({
 });
 export type WorkflowState = z.infer<typeof workflowStateSchema>;
 
-/** Where in the pipeline a message failed. */
-export const pipelineStageSchema = z.enum(["collect", "enrich", "index"]);
+/** Where in the pipeline a message failed (`reply`: a malformed command on the reply outbox). */
+export const pipelineStageSchema = z.enum(["collect", "enrich", "index", "reply"]);
 
 /** What the dead-letter topic carries: the reason and the original message, byte for byte. */
 export const deadLetterSchema = z.object({
@@ -174,6 +181,12 @@ export const sourceCursorSchema = z.object({
   schemaVersion: z.literal(CURSOR_SCHEMA_VERSION),
   sourceId: z.string().min(1),
   seen: z.array(z.string()).max(5_000),
+  /**
+   * A fingerprint of the reply each recently delivered review carried ("" for none), by native id:
+   * a review already seen that shows a new, changed or deleted reply on a page a poll reads is
+   * delivered again, so a reply sent from Odzew is confirmed when the collector sees it.
+   */
+  replies: z.record(z.string(), z.string().max(64)).optional(),
   backfilled: z.boolean(),
   newestPublishedAt: z.iso.datetime({ offset: true }).optional(),
   resume: sourceResumeSchema.optional(),

@@ -55,6 +55,10 @@ export const replyEventPayloadSchema = z.object({
   storeReplyId: z.string().max(512).optional(),
   /** The outbox command this event is about (`reply-queued`, `reply-sent`, `reply-failed`). */
   idempotencyKey: z.string().max(300).optional(),
+  /** `reply-queued`, `reply-sent`, `reply-failed`: the command's `attempt` (0 first, a retry counts up); a late event of an earlier attempt never undoes a later one. */
+  attempt: z.number().int().nonnegative().optional(),
+  /** `reply-drafted`: the author asked for it to be sent and the team requires approval: it waits for a second person (status `awaiting-approval`). */
+  awaitingApproval: z.boolean().optional(),
 });
 export type ReplyEventPayload = z.infer<typeof replyEventPayloadSchema>;
 
@@ -103,6 +107,8 @@ export const replyStateSchema = z.object({
   error: replyErrorSchema.optional(),
   /** Send attempts that failed for this version. */
   failures: z.number().int().nonnegative().default(0),
+  /** The latest send attempt of this version (the command's `attempt`), when known. */
+  attempt: z.number().int().nonnegative().optional(),
   rule: z.string().optional(),
   template: z.string().optional(),
   storeReplyId: z.string().optional(),
@@ -169,7 +175,41 @@ export type ReplyReceipt = z.infer<typeof replyReceiptSchema>;
  * source type's reply adapter), and if not, why: then the agent answers at the source ("answer
  * there") and records the reply.
  */
-export type ReplyCapability = { canReply: true; maxLength: number; canDelete: boolean } | { canReply: false; reason: string };
+export type ReplyCapability =
+  | {
+      canReply: true;
+      /** The store's limit, in `lengthUnit`. */
+      maxLength: number;
+      canDelete: boolean;
+      /** How the store counts (default characters); Business Profile counts UTF-8 bytes. */
+      lengthUnit?: ReplyLengthUnit;
+    }
+  | { canReply: false; reason: string };
+
+/** How a store counts a reply's length: characters as a person counts them, or UTF-8 bytes. */
+export type ReplyLengthUnit = "characters" | "bytes";
+
+/** A reply's length as a store counts it: code points (an emoji is one character), or UTF-8 bytes. */
+export function replyLength(text: string, unit: ReplyLengthUnit = "characters"): number {
+  if (unit === "bytes") return Buffer.byteLength(text, "utf8");
+  let length = 0;
+  for (const _ of text) length += 1;
+  return length;
+}
+
+/**
+ * Why a reply is too long for a store, in words with the limit and by how much; undefined when
+ * it fits. The one length rule: the API, the reply rules and every store adapter check with it.
+ */
+export function replyLengthProblem(text: string, limit: { maxLength: number; lengthUnit?: ReplyLengthUnit | undefined }, store: string): string | undefined {
+  const unit = limit.lengthUnit ?? "characters";
+  const length = replyLength(text, unit);
+  if (length <= limit.maxLength) return undefined;
+  const over = length - limit.maxLength;
+  const plural = (count: number) => (unit === "bytes" ? (count === 1 ? "byte" : "bytes") : count === 1 ? "character" : "characters");
+  const bytesNote = unit === "bytes" ? ` in UTF-8 (${replyLength(text)} characters; Polish letters take two bytes)` : "";
+  return `the reply is ${length} ${plural(length)} long${bytesNote}; ${store} accepts at most ${limit.maxLength}${unit === "bytes" ? " bytes" : ""}: shorten it by ${over} ${plural(over)}`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // replies.yaml: templates and reply rules

@@ -54,7 +54,17 @@ export {
   type PersonalIn,
   type ViewFilter,
 } from "./visibility/index.ts";
-export { applyWorkflowEvent, workflowConflict, WORKFLOW_HISTORY_LIMIT } from "./workflow.ts";
+export { applyWorkflowEvent, confirmReplyAtSource, workflowConflict, WORKFLOW_HISTORY_LIMIT } from "./workflow.ts";
+export {
+  replyMeasuresRequest,
+  readReplyMeasures,
+  assertSeesReplyMeasures,
+  REPLY_MEASURES_LIMITS,
+  type ReplyMeasures,
+  type ReplyFigures,
+  type ReplyWaiting,
+  type ReplyMeasuresResponse,
+} from "./reply-measures.ts";
 export {
   TeamSearch,
   SORTS,
@@ -72,3 +82,4 @@ export {
 export { writeSettled } from "./settle.ts";
 export { isPassingRefusal, splitBulk, type ItemError } from "./bulk.ts";
 export { planUpsert, compareVersions, newestVersions, STORED_FIELDS, type StoredMention, type UpsertStep } from "./upsert-plan.ts";
+export { ruleMentionOf } from "./rule-mention.ts";

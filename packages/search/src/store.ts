@@ -1,9 +1,10 @@
 import type { Logger } from "@odzew/core";
 import type { EnrichedMention, TeamConfig, WorkflowEvent, WorkflowState } from "@odzew/schema";
 import { SearchRequestError, type Engine } from "./engine.ts";
-import { applyWorkflowEvent } from "./workflow.ts";
+import { applyWorkflowEvent, confirmReplyAtSource } from "./workflow.ts";
 import { addFailure, emptyOutcome, splitBulk, type BulkOutcome, type ItemError } from "./bulk.ts";
 import { STORED_FIELDS, newestVersions, planUpsert, type StoredMention } from "./upsert-plan.ts";
+import { assertSeesReplyMeasures, readReplyMeasures, replyMeasuresRequest, type ReplyMeasures, type ReplyMeasuresResponse } from "./reply-measures.ts";
 
 export type { BulkFailure, BulkOutcome } from "./bulk.ts";
 
@@ -57,6 +58,17 @@ interface StoredHit {
   found?: boolean;
   error?: ItemError;
   _source?: Omit<StoredMention, "index" | "seqNo" | "primaryTerm">;
+}
+
+/** What applyWorkflow reads of a mention: its workflow, and the reply the source showed when it was last collected. */
+const WORKFLOW_READ_FIELDS = ["workflow", "reply", "collectedAt"];
+
+interface StoredWorkflowHit {
+  _id: string;
+  found?: boolean;
+  _seq_no?: number;
+  _primary_term?: number;
+  _source?: { workflow?: WorkflowState; reply?: { text: string; publishedAt?: string }; collectedAt?: string };
 }
 
 interface SearchResponse {
@@ -286,7 +298,11 @@ export class MentionStore {
    * Apply customer-service workflow events, in order, to their mentions' `workflow`. The state
    * is folded from the stored one (see applyWorkflowEvent); an event for a mention not indexed
    * yet leaves a stub that the mention fills in when it arrives (upserts keep `workflow`), so
-   * the order in which the two topics are replayed does not matter. Outcome per mention id.
+   * the order in which the two topics are replayed does not matter. A reply sent after the
+   * collector already saw it at the source is confirmed at once (confirmReplyAtSource, the same
+   * rule planUpsert applies). The write is conditional on the document read: if a new version of
+   * the mention (or another writer) came in between, it comes back as a retryable conflict and
+   * is folded again from the new document. Outcome per mention id.
    */
   async applyWorkflow(events: WorkflowEvent[]): Promise<BulkOutcome> {
     const outcome = emptyOutcome();
@@ -294,21 +310,58 @@ export class MentionStore {
     const byMention = new Map<string, WorkflowEvent[]>();
     for (const event of events) byMention.set(event.mentionId, [...(byMention.get(event.mentionId) ?? []), event]);
     const targets = [...byMention.entries()].map(([id, list]) => ({ id, index: this.names.indexFor(list[0]!.publishedAt), list }));
-    const current = await this.engine.request<{ docs: { _id: string; found?: boolean; _source?: { workflow?: WorkflowState } }[] }>(
-      "POST",
-      "/_mget",
-      { docs: targets.map((target) => ({ _index: target.index, _id: target.id, _source: ["workflow"] })) },
-    );
+    const current = await this.engine.request<{ docs: StoredWorkflowHit[] }>("POST", "/_mget", {
+      docs: targets.map((target) => ({ _index: target.index, _id: target.id, _source: WORKFLOW_READ_FIELDS })),
+    });
     const lines: unknown[] = [];
     targets.forEach((target, position) => {
-      let state = current.docs[position]?._source?.workflow;
+      const hit = current.docs[position];
+      const doc = hit?.found ? hit._source : undefined;
+      let state = doc?.workflow;
       for (const event of target.list) state = applyWorkflowEvent(state, event);
-      lines.push({ update: { _index: target.index, _id: target.id, retry_on_conflict: 3 } });
-      lines.push({ script: { source: SET_WORKFLOW, lang: "painless", params: { workflow: state } }, upsert: { id: target.id, workflow: state } });
+      state = confirmReplyAtSource(state, doc?.reply, doc?.collectedAt);
+      if (hit?.found) {
+        const condition = hit._seq_no !== undefined && hit._primary_term !== undefined ? { if_seq_no: hit._seq_no, if_primary_term: hit._primary_term } : { retry_on_conflict: 3 };
+        lines.push({ update: { _index: target.index, _id: target.id, ...condition } });
+        lines.push({ script: { source: SET_WORKFLOW, lang: "painless", params: { workflow: state } } });
+      } else {
+        // Not there when read: a stub, unless the mention arrived meanwhile (a conflict, folded again).
+        lines.push({ create: { _index: target.index, _id: target.id } });
+        lines.push({ id: target.id, workflow: state });
+      }
     });
     const response = await this.engine.bulk<BulkResponse>(lines);
     classifyBulk(response, targets.map((target) => target.id), outcome);
+    // A mention deleted between the read and the write (an erasure, a reindex): read again, leave a stub.
+    const missing = outcome.rejected.filter((failure) => failure.status === 404);
+    if (missing.length > 0) {
+      outcome.rejected = outcome.rejected.filter((failure) => failure.status !== 404);
+      outcome.retryable.push(...missing);
+    }
     return outcome;
+  }
+
+  /**
+   * The reply measures of a team's slice over the reviews published in `range` (see
+   * reply-measures.ts): per source, per agent, and what waits. Only for a team with the full view
+   * that sees the workflow; the API checks the team's actions.
+   */
+  async replyMeasures(team: TeamConfig, range: { from?: string | undefined; to?: string | undefined }, now = new Date()): Promise<ReplyMeasures> {
+    assertSeesReplyMeasures(team);
+    const context = { slaHours: team.replies.slaHours, from: range.from, to: range.to };
+    try {
+      const response = await this.engine.request<ReplyMeasuresResponse>(
+        "POST",
+        `/${this.names.teamAlias(team.id)}/_search`,
+        { timeout: "10s", ...replyMeasuresRequest(team, range, now) },
+        { ignore_unavailable: true, allow_no_indices: true },
+      );
+      return readReplyMeasures(response, context);
+    } catch (error) {
+      // No index yet (nothing collected): no reviews, no replies.
+      if (error instanceof SearchRequestError && error.status === 404) return readReplyMeasures({ hits: { total: 0 } }, context);
+      throw error;
+    }
   }
 
   /** Ids of every mention by an author, by pseudonym or by name as the source gave it. */

@@ -325,7 +325,8 @@ export class TeamSearch {
   private unanswered(team: TeamConfig, filters: TeamFilters, extra: Clause[] = []): Clause {
     return teamQuery(team, filters, {
       filter: extra,
-      mustNot: [{ terms: { "workflow.status": ["answered", "closed"] } }, { exists: { field: "reply.text" } }],
+      // A reply on its way to the store counts as an answer; one that failed is back in the queue.
+      mustNot: [{ terms: { "workflow.status": ["answered", "closed"] } }, { term: { "workflow.reply.status": "queued" } }, { exists: { field: "reply.text" } }],
     });
   }
 

@@ -59,6 +59,34 @@ describe("planUpsert", () => {
     expect(step.kind === "replace" && step.document).toMatchObject({ text: "wersja 1", workflow });
   });
 
+  it("confirms a reply Odzew sent when a newly collected version shows it at the source", () => {
+    const text = "Dziękujemy za opinię! Kurier już jedzie.";
+    const sentReply = {
+      version: 1,
+      status: "sent" as const,
+      operation: "post" as const,
+      channel: "api" as const,
+      text,
+      draftedBy: "ala",
+      draftedAt: "2026-07-01T08:00:00.000Z",
+      sentBy: "ala",
+      sentAt: "2026-07-01T08:01:00.000Z",
+      firstSentAt: "2026-07-01T08:01:00.000Z",
+      firstSentBy: "ala",
+      failures: 0,
+    };
+    const workflow = { status: "answered" as const, assignee: "ala", answeredAt: sentReply.sentAt, updatedAt: sentReply.sentAt, notes: 0, reply: sentReply, history: [] };
+    const stored: StoredMention = { index: "t-mentions-2026.06", seqNo: 3, primaryTerm: 1, ...version(1), workflow };
+    const withReply = version(2, { reply: { text: `${text}\n`, author: "Sklep Żuraw" } });
+    const step = planUpsert(withReply, stored, home, toDocument);
+    expect(step.kind === "replace" && step.document.workflow).toMatchObject({ status: "answered", reply: { status: "confirmed", confirmedAt: withReply.collectedAt } });
+    // A version without the reply, or with another text, leaves the workflow as it was.
+    const without = planUpsert(version(2), stored, home, toDocument);
+    expect(without.kind === "replace" && without.document.workflow).toBe(workflow);
+    const other = planUpsert(version(2, { reply: { text: "Odpowiedź z konsoli sklepu" } }), stored, home, toDocument);
+    expect(other.kind === "replace" && other.document.workflow).toBe(workflow);
+  });
+
   it("ends with the newest version whatever the order and repetition of deliveries (property)", () => {
     const random = seededRandom(20261129);
     for (let round = 0; round < 300; round++) {

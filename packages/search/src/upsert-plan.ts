@@ -1,4 +1,5 @@
 import { compareVersions, type EnrichedMention, type WorkflowState } from "@odzew/schema";
+import { confirmReplyAtSource } from "./workflow.ts";
 
 /**
  * What the engine holds of a mention before a write: where it lives, the version the pipeline
@@ -51,6 +52,7 @@ export function newestVersions<T>(items: T[], mentionOf: (item: T) => EnrichedMe
  *   its first `publishedAt` and gets the new date as `editedAt`.
  * - The pipeline's fields are replaced whole (what the new version lacks disappears, as after a
  *   rebuild); the service `workflow` is carried over.
+ * - A reply Odzew sent that the new version shows at the source is confirmed (confirmReplyAtSource).
  */
 export function planUpsert(
   mention: EnrichedMention,
@@ -66,7 +68,8 @@ export function planUpsert(
   const firstPublished = stored?.publishedAt ?? mention.publishedAt;
   const document: Record<string, unknown> = { ...toDocument(mention), publishedAt: firstPublished };
   if (Date.parse(mention.publishedAt) !== Date.parse(firstPublished)) document.editedAt = mention.publishedAt;
-  if (stored?.workflow) document.workflow = stored.workflow;
+  const workflow = confirmReplyAtSource(stored?.workflow, mention.reply, mention.collectedAt);
+  if (workflow) document.workflow = workflow;
   if (!stored) return { kind: "create", id: mention.id, index: home(mention.publishedAt), document };
   return { kind: "replace", id: mention.id, index: stored.index, document, seqNo: stored.seqNo, primaryTerm: stored.primaryTerm };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "@odzew/core";
-import { WORKFLOW_EVENT_TYPES, WORKFLOW_SCHEMA_VERSION, workflowStateSchema, type WorkflowEvent, type WorkflowState } from "@odzew/schema";
-import { WORKFLOW_HISTORY_LIMIT, applyWorkflowEvent, workflowConflict } from "./workflow.ts";
+import { REPLY_EVENT_TYPES, WORKFLOW_EVENT_TYPES, WORKFLOW_SCHEMA_VERSION, workflowStateSchema, type WorkflowEvent, type WorkflowState } from "@odzew/schema";
+import { WORKFLOW_HISTORY_LIMIT, applyWorkflowEvent, confirmReplyAtSource, workflowConflict } from "./workflow.ts";
 
 const MENTION = "0123456789abcdef0123456789abcdef";
 const ACTORS = ["ala", "bartek", "celina"];
@@ -21,10 +21,13 @@ function event(seq: number, type: WorkflowEvent["type"], actor = "ala", extra: P
   };
 }
 
-/** Random events: any type, any actor, some notes, as the topic may carry them (the API's rules aside). */
+/** The queue's own actions (the reply steps have their own tests below and in packages/replies). */
+const QUEUE_EVENT_TYPES = WORKFLOW_EVENT_TYPES.filter((type) => !(REPLY_EVENT_TYPES as readonly string[]).includes(type));
+
+/** Random events: any queue action, any actor, some notes, as the topic may carry them (the API's rules aside). */
 function randomEvents(random: () => number, count: number, from = 0): WorkflowEvent[] {
   return Array.from({ length: count }, (_, index) => {
-    const type = WORKFLOW_EVENT_TYPES[Math.floor(random() * WORKFLOW_EVENT_TYPES.length)]!;
+    const type = QUEUE_EVENT_TYPES[Math.floor(random() * QUEUE_EVENT_TYPES.length)]!;
     const actor = ACTORS[Math.floor(random() * ACTORS.length)]!;
     return event(from + index, type, actor, type === "noted" ? { note: `note ${from + index}` } : {});
   });
@@ -148,6 +151,80 @@ describe("applyWorkflowEvent", () => {
     expect(state.notes).toBe(200);
     // Within the kept history, a redelivered event is still recognised.
     expect(applyWorkflowEvent(state, events[events.length - WORKFLOW_HISTORY_LIMIT]!)).toBe(state);
+  });
+});
+
+describe("applyWorkflowEvent: replies", () => {
+  const TEXT = "Dziękujemy za opinię! Paczka jest już w drodze.";
+  const reply = (seq: number, type: WorkflowEvent["type"], actor: string, payload: NonNullable<WorkflowEvent["reply"]>) => event(seq, type, actor, { reply: payload });
+  const post = { operation: "post", channel: "api" } as const;
+
+  it("answers the mention when the reply is sent, by whoever sent it, and keeps the steps in the history", () => {
+    const claimed = fold([event(1, "claimed", "ala"), reply(2, "reply-drafted", "ala", { ...post, version: 1, text: TEXT, awaitingApproval: true })])!;
+    // A draft waiting for approval: still Ala's, still in the queue.
+    expect(claimed).toMatchObject({ status: "claimed", assignee: "ala", reply: { status: "awaiting-approval", text: TEXT } });
+    const sent = fold(
+      [
+        reply(3, "reply-approved", "bartek", { ...post, version: 1 }),
+        reply(4, "reply-queued", "bartek", { ...post, version: 1, attempt: 0 }),
+        reply(5, "reply-sent", "bartek", { ...post, version: 1, attempt: 0, rule: "dziekujemy-5" }),
+      ],
+      claimed,
+    )!;
+    expect(sent).toMatchObject({ status: "answered", assignee: "bartek", answeredAt: event(5, "reply-sent").at, reply: { status: "sent", approvedBy: "bartek", draftedBy: "ala" } });
+    expect(sent.history.slice(1).map((entry) => [entry.type, entry.replyVersion, entry.rule])).toEqual([
+      ["reply-drafted", 1, undefined],
+      ["reply-approved", 1, undefined],
+      ["reply-queued", 1, undefined],
+      ["reply-sent", 1, "dziekujemy-5"],
+    ]);
+    expect(workflowStateSchema.safeParse(sent).success).toBe(true);
+  });
+
+  it("leaves the mention in the queue while the reply fails, answers it on a retry, reopens it when the reply is deleted", () => {
+    const failed = fold([
+      reply(1, "reply-queued", "ala", { ...post, version: 1, text: TEXT, attempt: 0 }),
+      reply(2, "reply-failed", "ala", { ...post, version: 1, attempt: 0, error: { code: "REPLY_UNAVAILABLE", message: "Sklep nie odpowiada (503)", retryable: true, status: 503 } }),
+    ])!;
+    expect(failed).toMatchObject({ status: "open", reply: { status: "failed", error: { message: "Sklep nie odpowiada (503)" } } });
+    const sent = fold([reply(3, "reply-queued", "ala", { ...post, version: 1, attempt: 1 }), reply(4, "reply-sent", "ala", { ...post, version: 1, attempt: 1 })], failed)!;
+    expect(sent).toMatchObject({ status: "answered", assignee: "ala", answeredAt: event(4, "reply-sent").at });
+    const deleted = fold(
+      [reply(5, "reply-queued", "ala", { version: 1, operation: "delete", channel: "api", attempt: 0 }), reply(6, "reply-sent", "ala", { version: 1, operation: "delete", channel: "api", attempt: 0 })],
+      sent,
+    )!;
+    expect(deleted).toMatchObject({ status: "open", reply: { status: "deleted" } });
+    expect(deleted).not.toHaveProperty("assignee");
+    expect(deleted).not.toHaveProperty("answeredAt");
+  });
+
+  it("answers a mention recorded as answered at the source, and keeps the first answer time through an edit", () => {
+    const recorded = fold([reply(1, "reply-recorded", "celina", { version: 1, operation: "post", channel: "manual", text: "Odpisaliśmy na Opineo." })])!;
+    expect(recorded).toMatchObject({ status: "answered", assignee: "celina", answeredAt: event(1, "reply-recorded").at, reply: { status: "sent", channel: "manual" } });
+    const edited = fold([reply(2, "reply-queued", "ala", { ...post, version: 2, text: TEXT, attempt: 0 }), reply(3, "reply-sent", "ala", { ...post, version: 2, text: TEXT, attempt: 0 })], recorded)!;
+    expect(edited).toMatchObject({ status: "answered", assignee: "ala", answeredAt: event(1, "reply-recorded").at, reply: { version: 2, text: TEXT, firstSentBy: "celina" } });
+  });
+
+  it("is idempotent for reply steps too: an event seen before changes nothing", () => {
+    const events = [reply(1, "reply-queued", "ala", { ...post, version: 1, text: TEXT, attempt: 0 }), reply(2, "reply-sent", "ala", { ...post, version: 1, attempt: 0 })];
+    const once = fold(events)!;
+    expect(fold([...events, ...events, events[0]!])).toEqual(once);
+  });
+
+  it("confirms a sent reply the source shows, once, with an entry in the history", () => {
+    const sent = fold([reply(1, "reply-queued", "ala", { ...post, version: 1, text: TEXT, attempt: 0 }), reply(2, "reply-sent", "ala", { ...post, version: 1, attempt: 0 })])!;
+    const seenAt = "2026-11-20T12:00:00.000Z";
+    const confirmed = confirmReplyAtSource(sent, { text: `${TEXT}\n` }, seenAt)!;
+    expect(confirmed).toMatchObject({ status: "answered", updatedAt: seenAt, reply: { status: "confirmed", confirmedAt: seenAt } });
+    expect(confirmed.history.at(-1)).toEqual({ eventId: "source:v1:confirmed", type: "reply-confirmed", actor: "source", team: "cx", at: seenAt, replyVersion: 1 });
+    expect(confirmReplyAtSource(confirmed, { text: TEXT }, "2026-11-20T13:00:00.000Z")).toBe(confirmed);
+    expect(workflowStateSchema.safeParse(confirmed).success).toBe(true);
+    // Another text at the source (answered in the store's console), no reply there, nothing sent: nothing changes.
+    expect(confirmReplyAtSource(sent, { text: "Inna odpowiedź" }, seenAt)).toBe(sent);
+    expect(confirmReplyAtSource(sent, undefined, seenAt)).toBe(sent);
+    const claimed = fold([event(1, "claimed", "ala")]);
+    expect(confirmReplyAtSource(claimed, { text: TEXT }, seenAt)).toBe(claimed);
+    expect(confirmReplyAtSource(undefined, { text: TEXT }, seenAt)).toBeUndefined();
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { OdzewError, describeError } from "@odzew/core";
 import type { RawMention, SourceConfig } from "@odzew/schema";
 import type { HttpClient } from "./http-client.ts";
@@ -37,6 +38,24 @@ export interface PollContext {
   heartbeat?(): Promise<void>;
   /** Incremental mode: the catch-up to continue after reading the new head. */
   catchUp?: CatchUpPlan;
+  /**
+   * Fingerprints of the replies the reviews carried when they were last delivered (see
+   * `replyFingerprint`). Where a poll stops at a review seen before, the rest of that page is
+   * checked: a seen review whose reply appeared, changed or went is delivered again.
+   */
+  replies?: ReadonlyMap<string, string>;
+  /**
+   * Backfill mode, looking for the replies of these reviews (native ids; a `confirm` job): reviews
+   * seen before are delivered again only where their reply changed (`replies`), new ones as
+   * usual, and reading stops at the end of the page where the last of them was found.
+   */
+  lookFor?: ReadonlySet<string>;
+}
+
+/** A short fingerprint of a review's reply as the source shows it; "" for none. */
+export function replyFingerprint(reply: { text: string } | undefined): string {
+  if (!reply || reply.text.trim() === "") return "";
+  return createHash("sha256").update(reply.text.normalize("NFC").replace(/\s+/g, " ").trim()).digest("hex").slice(0, 16);
 }
 
 /** A problem with one item or page: reported, never skipped silently. */
@@ -82,6 +101,8 @@ export interface PollResult {
   stoppedBy: "seen" | "last-page" | "page-limit" | "item-limit" | "loop";
   /** Per paging lane: where reading stopped, for the cursor's resume point. */
   lanes?: LaneOutcome[];
+  /** Of `mentions`, the reviews seen before delivered again because their reply changed. */
+  replyChanges?: number;
 }
 
 export interface SourceAdapter<C extends SourceConfig = SourceConfig> {
@@ -151,7 +172,21 @@ export async function paginate(
     if (context.signal?.aborted) throw new OdzewError("SOURCE_HTTP", "poll aborted", { retryable: true });
   }
 
+  /** Seen reviews of the page where reading stopped whose reply is not the one delivered before. */
+  function redeliverReplyChanges(rest: readonly RawMention[]): void {
+    const known = context.replies;
+    if (!known) return;
+    for (const mention of rest) {
+      if (delivered.has(mention.nativeId) || !context.seen.has(mention.nativeId)) continue;
+      if (replyFingerprint(mention.reply) === (known.get(mention.nativeId) ?? "")) continue;
+      delivered.add(mention.nativeId);
+      result.mentions.push(mention);
+      result.replyChanges = (result.replyChanges ?? 0) + 1;
+    }
+  }
+
   async function readHead(): Promise<LaneOutcome["head"]> {
+    const looking = context.mode === "backfill" && context.lookFor ? new Set(context.lookFor) : undefined;
     const visited = new Set<string>();
     let ref: string | undefined = first;
     let pagesHere = 0;
@@ -165,7 +200,15 @@ export async function paginate(
       account(page);
       for (const mention of page.mentions) {
         if (delivered.has(mention.nativeId)) continue; // shifted here from the previous page
+        if (looking) {
+          looking.delete(mention.nativeId);
+          if (context.seen.has(mention.nativeId)) {
+            redeliverReplyChanges([mention]);
+            continue;
+          }
+        }
         if (context.mode === "incremental" && context.seen.has(mention.nativeId)) {
+          redeliverReplyChanges(page.mentions.slice(page.mentions.indexOf(mention)));
           await pageDone();
           return { stoppedBy: "seen" };
         }
@@ -175,6 +218,7 @@ export async function paginate(
         if (result.mentions.length >= source.limits.maxItemsPerPoll) return { stoppedBy: "item-limit", next: ref };
       }
       await pageDone();
+      if (looking?.size === 0) return { stoppedBy: "seen" };
       ref = page.next;
     }
     return { stoppedBy: "last-page" };

@@ -1,6 +1,6 @@
 import { OdzewError, describeError } from "@odzew/core";
 import { CURSOR_SCHEMA_VERSION, type SourceConfig, type SourceCursor, type SourceHealth } from "@odzew/schema";
-import type { CatchUpPlan, PollContext, PollResult } from "./adapter.ts";
+import { replyFingerprint, type CatchUpPlan, type PollContext, type PollResult } from "./adapter.ts";
 
 /**
  * A source's cursor from poll to poll: the pure rules the collector and `odzew backfill` share.
@@ -10,6 +10,8 @@ import type { CatchUpPlan, PollContext, PollResult } from "./adapter.ts";
 
 /** How many native ids a cursor remembers: far more than one poll's worth of a busy source. */
 export const SEEN_LIMIT = 2_000;
+/** How many reply fingerprints a cursor keeps: the reviews delivered most recently. */
+export const REPLY_FINGERPRINT_LIMIT = 500;
 /** How many ids from before a gap a catch-up keeps as its goal (kept apart from `seen`, never pushed out). */
 export const UNTIL_LIMIT = 200;
 /**
@@ -38,13 +40,19 @@ export function emptyCursor(sourceId: string, now: Date): SourceCursor {
 }
 
 /** What a poll takes from the cursor: the ids delivered before, and the catch-up to continue. */
-export function pollInputs(cursor: SourceCursor, limits: Limits, mode: PollMode): { seen: Set<string>; catchUp?: CatchUpPlan } {
+export function pollInputs(
+  cursor: SourceCursor,
+  limits: Limits,
+  mode: PollMode,
+): { seen: Set<string>; replies: Map<string, string>; catchUp?: CatchUpPlan } {
   const resume = cursor.resume;
   const seen = new Set([...cursor.seen, ...(resume?.until ?? [])]);
-  if (mode !== "incremental" || !resume) return { seen };
+  const replies = new Map(Object.entries(cursor.replies ?? {}));
+  if (mode !== "incremental" || !resume) return { seen, replies };
   const remaining = Math.max(0, catchUpLimit(limits) - resume.pages);
   return {
     seen,
+    replies,
     catchUp: {
       lanes: resume.lanes.map((lane) => ({ lane: lane.lane, next: lane.next, budget: Math.min(limits.maxPages, remaining) })),
       until: new Set(resume.until),
@@ -148,7 +156,7 @@ export function afterSuccess(
     ...previous,
     lastPollAt: startedAt.toISOString(),
     lastSuccessAt: now.toISOString(),
-    lastNew: result.mentions.length,
+    lastNew: result.mentions.length - (result.replyChanges ?? 0),
     lastParsed: result.parsed,
     maxParsed: Math.max(previous.maxParsed, result.parsed - result.problems.length),
     requests: previous.requests + result.requests,
@@ -173,6 +181,7 @@ export function afterSuccess(
   const next: SourceCursor = {
     ...cursor,
     seen,
+    ...(replyFingerprints(cursor, result, seen) ?? {}),
     backfilled: true,
     ...(newest ? { newestPublishedAt: newest } : {}),
     health,
@@ -181,6 +190,31 @@ export function afterSuccess(
   if (resume) next.resume = resume;
   else delete next.resume;
   return next;
+}
+
+/**
+ * The reply fingerprints after a poll: those of the reviews it delivered in front, then the ones
+ * kept before, only for ids still in `seen`, at most REPLY_FINGERPRINT_LIMIT. Reviews without a
+ * reply are recorded ("") only where one was recorded before, so a deleted reply is noticed once.
+ */
+function replyFingerprints(cursor: SourceCursor, result: PollResult, seen: readonly string[]): { replies: Record<string, string> } | undefined {
+  const before = cursor.replies ?? {};
+  const delivered = new Map<string, string>();
+  for (const mention of result.mentions) {
+    const print = replyFingerprint(mention.reply);
+    if (print !== "" || before[mention.nativeId] !== undefined) delivered.set(mention.nativeId, print);
+  }
+  if (delivered.size === 0 && cursor.replies === undefined) return undefined;
+  const kept = new Set(seen);
+  const replies: Record<string, string> = {};
+  let count = 0;
+  for (const [id, print] of [...delivered, ...Object.entries(before)]) {
+    if (count >= REPLY_FINGERPRINT_LIMIT) break;
+    if (!kept.has(id) || id in replies) continue;
+    replies[id] = print;
+    count++;
+  }
+  return { replies };
 }
 
 /** How long a failed request asked us to wait (`retryAfterMs` of a 429/503 the HTTP client did not sleep out). */

@@ -36,8 +36,8 @@ export const googleBusinessAdapter: SourceAdapter<GoogleBusinessSourceConfig> = 
     const oauth: GoogleOAuthConfig = { tokenUrl: source.tokenUrl, ...source.oauth };
     readOAuthSecrets(oauth, context); // a missing secret fails the poll before any request
     const collectedAt = context.now.toISOString();
-    const location = `accounts/${source.accountId}/locations/${source.locationId}`;
-    const reviewsUrl = `${source.baseUrl.replace(/\/+$/, "")}/v4/${location}/reviews`;
+    const location = locationName(source);
+    const reviewsUrl = businessReviewsUrl(source);
 
     return paginate(source, context, "", async (pageToken): Promise<Page> => {
       const url =
@@ -68,6 +68,16 @@ export const googleBusinessAdapter: SourceAdapter<GoogleBusinessSourceConfig> = 
     });
   },
 };
+
+/** The location's resource name: `accounts/{accountId}/locations/{locationId}`. */
+export function locationName(source: GoogleBusinessSourceConfig): string {
+  return `accounts/${source.accountId}/locations/${source.locationId}`;
+}
+
+/** The location's reviews in the v4 API: `{baseUrl}/v4/accounts/{a}/locations/{l}/reviews` (a review's id follows). */
+export function businessReviewsUrl(source: GoogleBusinessSourceConfig): string {
+  return `${source.baseUrl.replace(/\/+$/, "")}/v4/${locationName(source)}/reviews`;
+}
 
 /** GET with a bearer token; a cached token the API refuses is replaced once (it may have been revoked). */
 async function authorisedGet(

@@ -39,6 +39,12 @@ export function playReviewUrl(appId: string, reviewId: string): string {
 // developer-api: GET /androidpublisher/v3/applications/{packageName}/reviews
 // ---------------------------------------------------------------------------------------------
 
+/** The Developer API's reviews of the app: `{host}/androidpublisher/v3/applications/{packageName}/reviews` (a review's id follows). */
+export function developerApiReviewsUrl(source: GooglePlaySourceConfig): string {
+  const base = (source.baseUrl ?? DEVELOPER_API_HOST).replace(/\/+$/, "");
+  return `${base}/androidpublisher/v3/applications/${encodeURIComponent(source.appId)}/reviews`;
+}
+
 async function pollDeveloperApi(source: GooglePlaySourceConfig, context: PollContext): Promise<PollResult> {
   if (!source.serviceAccountKeyFile) {
     throw new OdzewError(
@@ -47,9 +53,8 @@ async function pollDeveloperApi(source: GooglePlaySourceConfig, context: PollCon
     );
   }
   const keyFile = resolveKeyFile(source.serviceAccountKeyFile, (name) => context.secret(name));
-  const base = (source.baseUrl ?? DEVELOPER_API_HOST).replace(/\/+$/, "");
   const listUrl = (token?: string) =>
-    `${base}/androidpublisher/v3/applications/${encodeURIComponent(source.appId)}/reviews?maxResults=${API_PAGE_SIZE}` +
+    `${developerApiReviewsUrl(source)}?maxResults=${API_PAGE_SIZE}` +
     (token ? `&token=${encodeURIComponent(token)}` : "");
   const collectedAt = context.now.toISOString();
 
@@ -185,7 +190,7 @@ function apiErrorMessage(body: unknown): string | undefined {
 }
 
 /** `{seconds: "1732", nanos: 5}` (seconds as a string, the JSON form of int64) to an ISO date. */
-function timestamp(value: unknown): string | undefined {
+export function timestamp(value: unknown): string | undefined {
   if (!isRecord(value)) return undefined;
   const seconds = Number(value.seconds);
   if (value.seconds === undefined || value.seconds === null || !Number.isFinite(seconds) || seconds <= 0) return undefined;

@@ -25,15 +25,18 @@ export function jobVerdict(cursor: SourceCursor, job: CollectJob, now: Date): { 
     return { run: false, reason: "a newer poll already ran; job skipped" };
   }
   const notBefore = cursor.health.retryNotBefore;
-  if ((job.reason === "schedule" || job.reason === "retry") && notBefore && now.getTime() + RETRY_CLOCK_SKEW_MS < Date.parse(notBefore)) {
+  if ((job.reason === "schedule" || job.reason === "retry" || job.reason === "confirm") && notBefore && now.getTime() + RETRY_CLOCK_SKEW_MS < Date.parse(notBefore)) {
     return { run: false, reason: `the source asked us to wait until ${notBefore}; job skipped` };
   }
   return { run: true };
 }
 
-/** How a job reads its source: from the top down to its history on the first poll and on a backfill job, else up to the cursor. */
+/**
+ * How a job reads its source: from the top down to its history on the first poll, on a backfill
+ * job and on a confirm job (which stops early, see `PollContext.lookFor`), else up to the cursor.
+ */
 export function pollModeOf(cursor: SourceCursor, reason: CollectJob["reason"]): PollMode {
-  return cursor.backfilled && reason !== "backfill" ? "incremental" : "backfill";
+  return cursor.backfilled && reason !== "backfill" && reason !== "confirm" ? "incremental" : "backfill";
 }
 
 /** What a poll came to: its result, or the error it failed with (an aborted poll is no outcome). */

@@ -158,6 +158,84 @@ describe("html source", () => {
     expect(result.problems[0]?.reason).toContain('found "wczoraj"');
   });
 
+  it("reads the shop's answer under a review, its line breaks kept, and nothing for reviews without one", async () => {
+    // A shop page as they are written: the answer in its own block, lines split by <br> and
+    // paragraphs, some markup inside, the source's own line breaks and indentation between words.
+    const page = `<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"></head><body>
+      <div class="opinia" data-id="201">
+        <div class="ocena" data-gwiazdki="2"></div>
+        <p class="tekst">Dostawa trwała dwa tygodnie.</p>
+        <span class="autor">Marek</span> <span class="data">12.03.2026</span>
+        <div class="odpowiedz">
+          <strong>Odpowiedź sklepu</strong> <time datetime="2026-03-13T09:15:00+01:00">13.03.2026</time>
+          <div class="odpowiedz-tresc">Dzień dobry, Panie Marku,<br>
+            przepraszamy za <b>opóźnienie</b> &mdash; kurier
+            zgubił paczkę.<br><br>
+            <p>Pozdrawiamy,</p><p>zespół <a href="/o-nas">Żurawia</a> &lt;3</p>
+            <script>track("reply")</script>
+          </div>
+        </div>
+      </div>
+      <div class="opinia" data-id="202">
+        <div class="ocena" data-gwiazdki="5"></div>
+        <p class="tekst">Wszystko w porządku.</p>
+        <span class="autor">Ola</span> <span class="data">11.03.2026</span>
+      </div>
+      <div class="opinia" data-id="203">
+        <div class="ocena" data-gwiazdki="4"></div>
+        <p class="tekst">Dobrze.</p>
+        <span class="autor">Ewa</span> <span class="data">10.03.2026</span>
+        <div class="odpowiedz"><div class="odpowiedz-tresc">Dziękujemy!</div></div>
+      </div>
+    </body></html>`;
+    const server = await serve((_request, response) => response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page));
+    const withReplies = source(`${server.url}/`, {
+      selectors: {
+        item: "div.opinia",
+        id: "@data-id",
+        text: "p.tekst",
+        author: "span.autor",
+        date: "span.data",
+        rating: "div.ocena@data-gwiazdki",
+        reply: "div.odpowiedz-tresc",
+        replyDate: "div.odpowiedz time@datetime",
+      },
+    });
+    const result = await htmlAdapter.poll(withReplies, context());
+    expect(result.problems).toEqual([]);
+    const [answered, unanswered, undated] = result.mentions;
+    expect(answered?.reply).toEqual({
+      text: "Dzień dobry, Panie Marku,\nprzepraszamy za opóźnienie — kurier zgubił paczkę.\n\nPozdrawiamy,\n\nzespół Żurawia <3",
+      publishedAt: "2026-03-13T08:15:00.000Z",
+    });
+    // The review's own text and date are the review's, not the answer's.
+    expect(answered).toMatchObject({ text: "Dostawa trwała dwa tygodnie.", author: { name: "Marek" } });
+    expect(answered?.publishedAt.slice(0, 10)).toBe("2026-03-12");
+    expect(unanswered).not.toHaveProperty("reply");
+    // An answer without a date is still an answer.
+    expect(undated?.reply).toEqual({ text: "Dziękujemy!" });
+
+    // Without the selector, answers are not read (and nothing else changes).
+    const without = await htmlAdapter.poll(source(`${server.url}/`, { selectors: { ...withReplies.selectors, reply: undefined, replyDate: undefined } }), context());
+    expect(without.mentions.map((mention) => mention.reply)).toEqual([undefined, undefined, undefined]);
+    expect(without.mentions.map((mention) => mention.text)).toEqual(result.mentions.map((mention) => mention.text));
+  });
+
+  it("takes a review of stars only, without words, and still reports an item with neither text nor stars", async () => {
+    const server = await serve((_request, response) =>
+      response.writeHead(200).end(
+        `<html><body>
+          <div class="opinia" data-id="301"><div class="ocena" data-gwiazdki="5"></div><span class="autor">Anna</span> <span class="data">12.03.2026</span></div>
+          <div class="opinia" data-id="302"><span class="autor">Nikt</span> <span class="data">12.03.2026</span></div>
+        </body></html>`,
+      ),
+    );
+    const result = await htmlAdapter.poll(source(`${server.url}/`), context());
+    expect(result.mentions).toHaveLength(1);
+    expect(result.mentions[0]).toMatchObject({ nativeId: "301", text: "", rating: { value: 5 }, author: { name: "Anna" } });
+    expect(result.problems.map((problem) => problem.reason)).toEqual(['item 302 has no text (selector "p.tekst")']);
+  });
+
   it("refuses a response larger than the size limit", async () => {
     const server = await serve((_request, response) => response.writeHead(200).end("x".repeat(2 * 1024 * 1024)));
     const small = new HttpClient({ logger, minIntervalMsPerHost: 0, maxBytes: 1024 * 1024, allowPrivateHosts: true });

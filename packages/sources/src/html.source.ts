@@ -51,8 +51,13 @@ function readItem(
   const selectors = source.selectors;
   const nativeId = extract($, item, selectors.id);
   if (!nativeId) return { problem: `an item has no id (selector "${selectors.id}")` };
-  const text = extract($, item, selectors.text);
-  if (!text) return { problem: `item ${nativeId} has no text (selector "${selectors.text}")` };
+  const ratingText = selectors.rating ? extract($, item, selectors.rating) : undefined;
+  const ratingNumber = ratingText ? parseNumber(ratingText) : undefined;
+  const rating =
+    ratingNumber === undefined ? undefined : normaliseRating(ratingNumber, selectors.ratingScale[0], selectors.ratingScale[1]);
+  // A review of stars only (no words) is a review; an item with neither is not one.
+  const text = extract($, item, selectors.text) ?? (rating ? "" : undefined);
+  if (text === undefined) return { problem: `item ${nativeId} has no text (selector "${selectors.text}")` };
   const dateText = extract($, item, selectors.date);
   const publishedAt = dateText ? parseReviewDate(dateText) : undefined;
   if (!publishedAt) return { problem: `item ${nativeId} has no readable date (selector "${selectors.date}", found "${dateText ?? ""}")` };
@@ -60,10 +65,9 @@ function readItem(
   const title = selectors.title ? extract($, item, selectors.title) : undefined;
   const author = selectors.author ? extract($, item, selectors.author) : undefined;
   const link = selectors.link ? extract($, item, selectors.link) : undefined;
-  const ratingText = selectors.rating ? extract($, item, selectors.rating) : undefined;
-  const ratingNumber = ratingText ? parseNumber(ratingText) : undefined;
-  const rating =
-    ratingNumber === undefined ? undefined : normaliseRating(ratingNumber, selectors.ratingScale[0], selectors.ratingScale[1]);
+  const replyText = selectors.reply ? extractMultiline($, item, selectors.reply) : undefined;
+  const replyDateText = replyText && selectors.replyDate ? extract($, item, selectors.replyDate) : undefined;
+  const replyAt = replyDateText ? parseReviewDate(replyDateText) : undefined;
   const url = (link ? resolveUrl(link, pageUrl) : undefined) ?? `${pageUrl.split("#")[0]}#${encodeURIComponent(nativeId)}`;
 
   return {
@@ -76,11 +80,44 @@ function readItem(
     ...(title ? { title: title.slice(0, 2_000) } : {}),
     text: text.slice(0, MAX_TEXT),
     ...(rating ? { rating } : {}),
+    ...(replyText ? { reply: { text: replyText.slice(0, MAX_TEXT), ...(replyAt ? { publishedAt: replyAt } : {}) } } : {}),
     ...(source.lang ? { lang: source.lang } : {}),
     publishedAt,
     collectedAt,
     brandHints: source.brands,
   };
+}
+
+/** Elements that end a line of text where a page shows them. */
+const LINE_BREAKING = "br, p, div, li, h1, h2, h3, h4, h5, h6, blockquote, tr";
+
+/**
+ * Like `extract`, but the element's line breaks stay: `<br>` and the end of a paragraph or block
+ * become a new line (a shop's answer is written in lines; its text must read back the same).
+ * The page's own source line breaks inside a paragraph are just spaces, as a browser shows them.
+ */
+export function extractMultiline($: CheerioAPI, scope: AnyNode, spec: string): string | undefined {
+  if (spec.includes("@")) return extract($, scope, spec);
+  const element = $(scope).find(spec.trim()).first();
+  if (element.length === 0) return undefined;
+  const copy = element.clone();
+  // Line breaks in the page's source are spaces on screen.
+  copy.find("*").addBack().contents().each((_, node) => {
+    if (node.type === "text" && "data" in node) node.data = node.data.replace(/\s+/g, " ");
+  });
+  copy.find(LINE_BREAKING).each((_, node) => {
+    const block = $(node);
+    if (block.is("br")) block.replaceWith("\n");
+    else block.prepend("\n").append("\n");
+  });
+  const lines = copy
+    .text()
+    .split("\n")
+    .map((line) => cleanText(line))
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+  return lines === "" ? undefined : lines;
 }
 
 /** `selector` → the element's text; `selector@attr` → its attribute; `@attr` → the item's own attribute. */

@@ -15,6 +15,7 @@ export { forbiddenAddressReason } from "./address-guard.ts";
 export { redactUrl } from "@odzew/core";
 export {
   paginate,
+  replyFingerprint,
   resolveUrl,
   type PollContext,
   type PollResult,
@@ -27,6 +28,7 @@ export {
 } from "./adapter.ts";
 export {
   SEEN_LIMIT,
+  REPLY_FINGERPRINT_LIMIT,
   UNTIL_LIMIT,
   CATCH_UP_MIN_PAGES,
   catchUpLimit,
@@ -52,14 +54,19 @@ export {
 } from "./health.ts";
 export { pollSource } from "./registry.ts";
 export { appStoreAdapter } from "./app-store.source.ts";
+export { appStoreConnectAdapter, territoryCountry } from "./app-store-connect.source.ts";
+export { appStoreConnectReplyAdapter, APP_STORE_CONNECT_REPLY_MAX } from "./replies/app-store-connect.reply.ts";
 export { googlePlayAdapter } from "./google-play.source.ts";
 export { googleBusinessAdapter } from "./google-business.source.ts";
 export { googlePlacesAdapter } from "./google-places.source.ts";
 export { opineoAdapter } from "./opineo.source.ts";
 export { ceneoAdapter } from "./ceneo.source.ts";
 export { trustpilotAdapter } from "./trustpilot.source.ts";
+export { allegroAdapter, ALLEGRO_PAGE_SIZE } from "./allegro.source.ts";
 export { feedAdapter } from "./feed.source.ts";
 export { htmlAdapter } from "./html.source.ts";
 export { cleanText, parseReviewDate, parseNumber, normaliseRating } from "./text.ts";
+export { trustpilotReplyAdapter, TRUSTPILOT_REPLY_MAX } from "./replies/trustpilot.reply.ts";
+export { allegroReplyAdapter, ALLEGRO_ANSWER_MAX } from "./replies/allegro.reply.ts";
 export { replyAdapterFor, replyCapability } from "./replies/registry.ts";
 export type { ReplyAdapter, ReplyCapability, ReplyContext, StoreReply } from "./replies/adapter.ts";

@@ -1,7 +1,9 @@
 import { OdzewError } from "@odzew/core";
 import type { SourceConfig } from "@odzew/schema";
 import type { PollContext, PollResult, SourceAdapter } from "./adapter.ts";
+import { allegroAdapter } from "./allegro.source.ts";
 import { appStoreAdapter } from "./app-store.source.ts";
+import { appStoreConnectAdapter } from "./app-store-connect.source.ts";
 import { ceneoAdapter } from "./ceneo.source.ts";
 import { feedAdapter } from "./feed.source.ts";
 import { googleBusinessAdapter } from "./google-business.source.ts";
@@ -16,12 +18,14 @@ type AdapterFor = { [T in SourceConfig["type"]]: SourceAdapter<Extract<SourceCon
 /** One adapter per source type; the type system makes sure none is missing. */
 const ADAPTERS: AdapterFor = {
   "app-store": appStoreAdapter,
+  "app-store-connect": appStoreConnectAdapter,
   "google-play": googlePlayAdapter,
   "google-business": googleBusinessAdapter,
   "google-places": googlePlacesAdapter,
   opineo: opineoAdapter,
   ceneo: ceneoAdapter,
   trustpilot: trustpilotAdapter,
+  allegro: allegroAdapter,
   feed: feedAdapter,
   html: htmlAdapter,
 };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { appStoreSourceSchema, teamSchema } from "@odzew/schema";
+import { appStoreSourceSchema, htmlSourceSchema, teamSchema } from "@odzew/schema";
 import { projectMention, type MentionDocument } from "@odzew/search";
 import { withAnswerLink } from "./answer.ts";
 
 const team = (fields: Record<string, unknown> = {}) => teamSchema.parse({ id: "t", name: "T", keys: [{ env: "K" }], view: "full", ...fields });
-const doc = (source: { id: string; type: "opineo" | "app-store" }): MentionDocument => ({ id: "a".repeat(32), source, url: "https://opinie.example.pl/1", text: "t" });
+const doc = (source: { id: string; type: "opineo" | "app-store" | "html" }): MentionDocument => ({ id: "a".repeat(32), source, url: "https://opinie.example.pl/1", text: "t" });
 const configured = new Map([["app-pl", appStoreSourceSchema.parse({ id: "app-pl", type: "app-store", appId: "123", schedule: "0 * * * *" })]]);
 
 describe("answer links", () => {
@@ -21,5 +21,21 @@ describe("answer links", () => {
     const noUrl = team({ hide: ["url"] });
     expect(withAnswerLink(projectMention(doc({ id: "opineo", type: "opineo" }), noUrl), noUrl, configured)).not.toHaveProperty("answer");
     expect(withAnswerLink(projectMention(doc({ id: "app-unknown", type: "app-store" }), team()), team(), configured)).not.toHaveProperty("answer");
+  });
+
+  it("says whether Odzew posts the reply itself or the agent answers there", () => {
+    const site = (reply: boolean) =>
+      htmlSourceSchema.parse({
+        id: "sklep",
+        type: "html",
+        url: "https://sklep.example.pl/opinie",
+        schedule: "0 * * * *",
+        selectors: { item: ".o", id: "@data-id", text: ".t", date: "time@datetime" },
+        ...(reply ? { reply: { url: "https://sklep.example.pl/api/reviews/{id}/reply", tokenEnv: "SKLEP_TOKEN" } } : {}),
+      });
+    const mention = projectMention(doc({ id: "sklep", type: "html" }), team());
+    expect(withAnswerLink(mention, team(), new Map([["sklep", site(true)]]))).toMatchObject({ answer: { url: "https://opinie.example.pl/1", replyVia: "odzew" } });
+    expect(withAnswerLink(mention, team(), new Map([["sklep", site(false)]]))).toMatchObject({ answer: { replyVia: "there" } });
+    expect(withAnswerLink(projectMention(doc({ id: "opineo", type: "opineo" }), team()), team(), configured)).toMatchObject({ answer: { replyVia: "there" } });
   });
 });

@@ -1,5 +1,6 @@
 import type { SourceConfig, SourceType } from "@odzew/schema";
 import { isPseudonymousView, type MentionView, type TeamView } from "@odzew/search";
+import { replyCapability } from "@odzew/sources";
 import type { z } from "zod";
 import type { answerLinkSchema, MentionResponse } from "./responses.ts";
 
@@ -19,6 +20,11 @@ export function answerLink(type: SourceType, source: SourceConfig | undefined, m
         return { url: `https://appstoreconnect.apple.com/apps/${source.appId}/distribution/activity/ios/ratingsResponses`, where: "App Store Connect, Ratings and Reviews" };
       }
       return undefined;
+    case "app-store-connect":
+      if (source?.type === "app-store-connect") {
+        return { url: `https://appstoreconnect.apple.com/apps/${source.appId}/distribution/activity/ios/ratingsResponses`, where: "App Store Connect, Ratings and Reviews" };
+      }
+      return undefined;
     case "google-play":
       if (source?.type === "google-play") {
         return { url: "https://play.google.com/console", where: `Google Play Console, ${source.appId}: Quality → Ratings and reviews` };
@@ -32,13 +38,16 @@ export function answerLink(type: SourceType, source: SourceConfig | undefined, m
 }
 
 /**
- * A mention with the link where customer service answers it: in the full view only, and not for
- * a team that hides links. `configured`: the sources' configuration, by id.
+ * A mention with the link where customer service answers it, and whether Odzew posts the reply
+ * itself (`replyVia: "odzew"`, the source has a reply API and its credentials are configured) or
+ * the agent answers there and records it: in the full view only, and not for a team that hides
+ * links. `configured`: the sources' configuration, by id.
  */
 export function withAnswerLink(mention: MentionView, team: TeamView, configured: ReadonlyMap<string, SourceConfig | undefined>): MentionResponse {
   if (team.view !== "full" || team.hide.includes("url") || isPseudonymousView(mention)) return mention;
   const source = mention.source;
   if (!source) return mention;
-  const link = answerLink(source.type, configured.get(source.id), mention.url);
-  return link ? { ...mention, answer: link } : mention;
+  const config = configured.get(source.id);
+  const link = answerLink(source.type, config, mention.url);
+  return link ? { ...mention, answer: { ...link, replyVia: replyCapability(config).canReply ? "odzew" : "there" } } : mention;
 }

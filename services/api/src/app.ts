@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "@odzew/core";
-import type { Alert, WorkflowEvent } from "@odzew/schema";
+import type { Alert, RepliesFile, ReplyCommand, WorkflowEvent } from "@odzew/schema";
 import type { TeamSearch } from "@odzew/search";
 import type { TeamKeys } from "./auth.ts";
 import { HttpError, errorAnswer } from "./http-errors.ts";
@@ -11,6 +11,7 @@ import { exportRoutes } from "./routes/exports.ts";
 import { mentionRoutes } from "./routes/mentions.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { queueRoutes } from "./routes/queue.ts";
+import { replyRoutes } from "./routes/replies.ts";
 import { sampleRoutes } from "./routes/samples.ts";
 import { statsRoutes } from "./routes/stats.ts";
 import { teamRoutes } from "./routes/team.ts";
@@ -37,10 +38,20 @@ export interface ApiOptions {
   now?: () => Date;
   /** Exports and samples one team may run at once (default 2); beyond that 429 with Retry-After. */
   heavyReadsPerTeam?: number;
+  /** Publishes a reply command to the outbox topic (keyed by mention id); replies are refused (503) without it. */
+  publishReply?: (command: ReplyCommand) => Promise<void>;
+  /** The templates and reply rules in force (replies.yaml; none when there is no such file). */
+  replies?: () => RepliesFile;
+  /** Brand ids to their names (brands.yaml), for `{brand}` in reply templates. */
+  brandNames?: () => ReadonlyMap<string, string>;
+  /** The service measures of a team's slice (MentionStore.replyMeasures). */
+  replyMeasures?: RouteDeps["replyMeasures"];
 }
 
 /** The groups of team routes under /api/v1, in the order the OpenAPI document lists them. */
-const TEAM_ROUTES = [teamRoutes, mentionRoutes, statsRoutes, queueRoutes, sampleRoutes, exportRoutes, alertRoutes];
+const TEAM_ROUTES = [teamRoutes, mentionRoutes, statsRoutes, queueRoutes, replyRoutes, sampleRoutes, exportRoutes, alertRoutes];
+
+const NO_REPLIES: RepliesFile = { templates: [], rules: [] };
 
 /**
  * The team-facing HTTP API. Every request under /api/v1 carries `Authorization: Bearer KEY`;
@@ -80,6 +91,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     alerts: options.alerts ?? (() => []),
     publishWorkflow: options.publishWorkflow,
     heavyRead: heavyReads(options.heavyReadsPerTeam ?? 2),
+    publishReply: options.publishReply,
+    replies: options.replies ?? (() => NO_REPLIES),
+    brandNames: options.brandNames ?? (() => new Map()),
+    replyMeasures: options.replyMeasures,
   };
   const docs: RouteDoc[] = [];
   await app.register(

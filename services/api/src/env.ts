@@ -8,6 +8,10 @@ export const env = parseEnv(
     ...kafkaEnvShape,
     ODZEW_SOURCES_FILE: z.string().min(1).default("config/sources.yaml"),
     ODZEW_TEAMS_FILE: z.string().min(1).default("config/teams.yaml"),
+    /** Reply templates and rules; unset: config/replies.yaml when it exists, else none. */
+    ODZEW_REPLIES_FILE: z.string().min(1).optional(),
+    /** Brand names for `{brand}` in reply templates (read when present). */
+    ODZEW_BRANDS_FILE: z.string().min(1).default("config/brands.yaml"),
     API_HOST: z.string().default("127.0.0.1"),
     API_PORT: envFields.port.default(8080),
     /** Exports and samples one team may run at once; beyond that 429 with Retry-After. */

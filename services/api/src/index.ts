@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { loadSourcesFile } from "@odzew/config";
+import { loadBrandsFile, loadSourcesFile } from "@odzew/config";
 import { METRICS_CONTENT_TYPE, ShutdownManager, createLogger, metricsText } from "@odzew/core";
 import { createKafka, createProducer, createTopicTable, kafkaConnectionFromEnv, publish } from "@odzew/kafka";
 import { alertSchema, sourceCursorSchema, topicNames } from "@odzew/schema";
@@ -7,6 +7,7 @@ import { MentionStore, TeamSearch, connectEngine } from "@odzew/search";
 import { buildApi } from "./app.ts";
 import { TeamRegistry } from "./auth.ts";
 import { env } from "./env.ts";
+import { RepliesConfig, repliesFilePath } from "./replies-config.ts";
 
 const logger = createLogger({ service: "api", level: env.LOG_LEVEL });
 const shutdown = new ShutdownManager(logger);
@@ -24,6 +25,15 @@ await shutdown.boot(async () => {
   shutdown.register({ name: "teams", stop: async () => registry.stop() });
   // Source health comes from the collectors' cursors; the sources file adds never-polled ones.
   const configured = existsSync(env.ODZEW_SOURCES_FILE) ? (await loadSourcesFile(env.ODZEW_SOURCES_FILE)).sources : [];
+  // Brand names for `{brand}` in reply templates; the templates and rules reload with their file and with teams.yaml.
+  const brands = existsSync(env.ODZEW_BRANDS_FILE) ? (await loadBrandsFile(env.ODZEW_BRANDS_FILE)).brands : undefined;
+  const brandNames = new Map((brands ?? []).map((brand) => [brand.id, brand.name]));
+  const replies = await RepliesConfig.load(repliesFilePath(env.ODZEW_REPLIES_FILE), () => ({ teams: registry.teams, brands: brands?.map((brand) => brand.id) }), logger);
+  registry.onReload(async () => {
+    await replies.reload();
+  });
+  replies.watch();
+  shutdown.register({ name: "replies", stop: async () => replies.stop() });
   const kafka = createKafka(kafkaConnectionFromEnv(env, "odzew-api"), logger);
   const cursors = createTopicTable({
     kafka,
@@ -59,6 +69,11 @@ await shutdown.boot(async () => {
     metrics: async () => ({ contentType: METRICS_CONTENT_TYPE, body: await metricsText() }),
     heavyReadsPerTeam: env.API_HEAVY_READS_PER_TEAM,
     publishWorkflow: (event) => publish(producer, topics.workflowEvents, [{ key: event.mentionId, value: event }]),
+    // The reply outbox: the responder posts what lands here, once per idempotency key.
+    publishReply: (command) => publish(producer, topics.replies, [{ key: command.mentionId, value: command }]),
+    replies: () => replies.current,
+    brandNames: () => brandNames,
+    replyMeasures: (team, range, now) => store.replyMeasures(team, range, now),
   });
   shutdown.register({ name: "http", stop: () => app.close() });
   const address = await app.listen({ host: env.API_HOST, port: env.API_PORT });

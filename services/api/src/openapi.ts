@@ -7,12 +7,16 @@ export interface RouteDoc {
   /** OpenAPI style, `{id}` for a path parameter. */
   path: string;
   summary: string;
-  /** The team action the route needs beyond a valid key. */
-  action?: TeamAction;
+  /** The team action the route needs beyond a valid key; of a list, any one of them. */
+  action?: TeamAction | readonly TeamAction[];
   query?: z.ZodType;
   body?: z.ZodType;
   /** The JSON body of a successful answer. */
   response?: z.ZodType;
+  /** What a 404 means on a route with `{id}` (default: no such mention in the team's slice). */
+  notFound?: string;
+  /** A heavy read (a slot of API_HEAVY_READS_PER_TEAM): documented with its 429. */
+  heavy?: boolean;
   /** A streamed export instead: each NDJSON line matches this schema (CSV: the same fields as columns). */
   exportLine?: z.ZodType;
 }
@@ -33,6 +37,9 @@ function successResponse(route: RouteDoc): Record<string, unknown> {
   if (!route.response) return { description: "OK" };
   return { description: "OK", content: { "application/json": { schema: toSchema(route.response, "output") } } };
 }
+
+const actionWords = (action: TeamAction | readonly TeamAction[]): string =>
+  (typeof action === "string" ? [action] : action).map((name) => `\`${name}\``).join(" or ");
 
 const errorResponse = (description: string) => ({
   description,
@@ -56,7 +63,7 @@ export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       summary: route.summary,
-      ...(route.action ? { description: `Needs the team action \`${route.action}\` in teams.yaml.` } : {}),
+      ...(route.action ? { description: `Needs the team action ${actionWords(route.action)} in teams.yaml.` } : {}),
       security: [{ bearer: [] }],
       parameters,
       ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body) } } } } : {}),
@@ -64,10 +71,10 @@ export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
         [route.method === "POST" ? "202" : "200"]: successResponse(route),
         "400": errorResponse("invalid parameters; the message names each one"),
         "401": errorResponse("missing or unknown API key"),
-        ...(route.action ? { "403": errorResponse(`the team may not use ${route.action}`) } : {}),
-        ...(route.path.includes("{id}") ? { "404": errorResponse("no such mention in the team's slice") } : {}),
+        ...(route.action ? { "403": errorResponse(`the team may not use ${typeof route.action === "string" ? route.action : route.action.join(" or ")}`) } : {}),
+        ...(route.path.includes("{id}") ? { "404": errorResponse(route.notFound ?? "no such mention in the team's slice") } : {}),
         ...(route.method === "POST" ? { "409": errorResponse("the action does not fit the mention's workflow state") } : {}),
-        ...(route.action === "export" || route.action === "sample"
+        ...(route.action === "export" || route.action === "sample" || route.heavy
           ? { "429": errorResponse("the team already runs as many exports and samples as it may (API_HEAVY_READS_PER_TEAM); retry after the Retry-After seconds") }
           : {}),
         "503": errorResponse("the search engine is unavailable"),

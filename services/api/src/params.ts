@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { GROUP_FIELDS, INTERVALS, SORTS, type TeamFilters } from "@odzew/search";
+import { REPLY_TEXT_MAX } from "@odzew/schema";
+import { REPLY_ACTIONS } from "@odzew/replies";
 import { ACTIONS } from "./rules/workflow-action.ts";
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes");
@@ -120,4 +122,48 @@ export function filtersOf(query: z.infer<typeof filtersSchema>): TeamFilters {
 export const alertsQuerySchema = z.strictObject({
   status: z.enum(["open", "resolved"]).optional(),
   size: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Replies
+// ---------------------------------------------------------------------------------------------
+
+const replyText = z.string().trim().min(1, "write the reply's text").max(REPLY_TEXT_MAX, `at most ${REPLY_TEXT_MAX} characters`);
+
+/** `POST /mentions/{id}/reply`: one step of the reply workflow. */
+export const replyBodySchema = z.strictObject({
+  action: z.enum(REPLY_ACTIONS),
+  /** The reply's text (draft, send, record); for draft and send a template may give it instead. */
+  text: replyText.optional(),
+  /** A template id of replies.yaml, rendered for this mention when no text is given. */
+  template: id.optional(),
+  /** Who on the team does it: an agent's name or e-mail, recorded in the reply's history (`rule:…` is kept for the reply rules). */
+  actor: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((actor) => !actor.startsWith("rule:"), "`rule:` names a reply rule in the history; give the agent's name or e-mail"),
+});
+
+/** `POST /replies/preview`: a text or a template rendered for one mention, measured against its store's limit. */
+export const replyPreviewBodySchema = z
+  .strictObject({
+    mentionId: z.string().regex(/^[a-f0-9]{32}$/, "a mention id (32 hexadecimal characters)"),
+    template: id.optional(),
+    text: replyText.optional(),
+    /** The agent whose name `{agent}` stands for. */
+    actor: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((body) => (body.template === undefined) !== (body.text === undefined), { message: "give either `text` or `template`, not both and not neither", path: ["text"] });
+
+/** `POST /reply-rules/{id}/dry-run`. */
+export const dryRunBodySchema = z.strictObject({
+  days: z.number().int().min(1, "at least 1 day").max(90, "at most 90 days").default(30),
+});
+
+/** `GET /replies/measures`: publication time range (default: the last 30 days). */
+export const replyMeasuresQuerySchema = z.strictObject({
+  from: isoDate.optional(),
+  to: isoDate.optional(),
 });

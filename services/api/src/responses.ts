@@ -10,12 +10,15 @@ import {
   alertSchema,
   enrichedMentionSchema,
   mentionDetailsSchema,
+  replyRuleSchema,
+  replyStateSchema,
+  replyTemplateSchema,
   sourceHealthSchema,
   teamSchema,
   workflowEventSchema,
   workflowStateSchema,
 } from "@odzew/schema";
-import { WHOLE_PERSONAL_FIELDS, personalFieldsIn, type FullView, type PseudonymousView } from "@odzew/search";
+import { WHOLE_PERSONAL_FIELDS, personalFieldsIn, type FullView, type PseudonymousView, type ReplyMeasures } from "@odzew/search";
 
 /** A zod mask (`{ field: true }`) of a list of field names. */
 function maskOf<K extends string>(fields: readonly K[]): { [P in K]: true } {
@@ -46,6 +49,10 @@ export const pseudonymousViewSchema = servedMentionSchema
 export const answerLinkSchema = z.object({
   url: z.string().describe("Where the review is answered"),
   where: z.string().describe("What that place is, for the agent"),
+  replyVia: z
+    .enum(["odzew", "there"])
+    .optional()
+    .describe("`odzew`: Odzew posts the reply through the store's API (POST /mentions/{id}/reply); `there`: answer at `url`, then record the reply"),
 });
 
 /** A mention as a team gets it: its view, and in the full view where to answer it. */
@@ -60,7 +67,9 @@ export const mentionPageSchema = z.object({
   next: z.string().optional().describe("The cursor of the next page: pass it as `after`, unchanged, with the same sort"),
 });
 
-const teamIdentity = teamSchema.pick({ id: true, name: true, view: true, actions: true, slice: true });
+// teamSchema carries a refinement (no reply for a pseudonymous team), which `.pick` refuses: its fields by hand.
+const teamFields = teamSchema.shape;
+const teamIdentity = z.object({ id: teamFields.id, name: teamFields.name, view: teamFields.view, actions: teamFields.actions, slice: teamFields.slice });
 export const meResponseSchema = z.object({ team: teamIdentity });
 
 export const sourceStatusSchema = z.object({
@@ -123,9 +132,105 @@ export const alertsResponseSchema = z.object({
 /** One line of an NDJSON export. */
 export const exportLineSchema = mentionResponseSchema;
 
+// ---------------------------------------------------------------------------------------------
+// Replies
+// ---------------------------------------------------------------------------------------------
+
+/** A text measured against the store's limit. */
+export const replyPreviewSchema = z.object({
+  text: z.string().describe("The reply as it would be posted (a template rendered for the mention)"),
+  length: z.number().int().nonnegative().describe("Characters, as the stores count them"),
+  limit: z.number().int().positive().optional().describe("The store's longest reply, when Odzew posts there"),
+  over: z.number().int().nonnegative().describe("Characters over the limit; 0 when it fits"),
+  missing: z.array(z.string()).describe("Template variables this mention has no value for"),
+});
+
+export const replyCapabilitySchema = z.object({
+  canReply: z.boolean().describe("Whether Odzew posts replies to this source itself"),
+  maxLength: z.number().int().positive().optional(),
+  canDelete: z.boolean().optional(),
+  reason: z.string().optional().describe("Why not: answer at the source and record the reply"),
+});
+
+/** `GET /mentions/{id}/reply`: how a mention is answered, its reply so far, and suggested templates. */
+export const replyViewSchema = z.object({
+  mentionId: z.string(),
+  replyVia: z.enum(["odzew", "there"]),
+  capability: replyCapabilitySchema,
+  answer: answerLinkSchema.optional().describe("Where to answer it by hand (and what that place is)"),
+  reply: replyStateSchema.optional().describe("The latest reply version: its status, text and who drafted, approved and sent it"),
+  approval: z.boolean().describe("The team requires a second person's approval before a reply is sent"),
+  templates: z
+    .array(replyTemplateSchema.pick({ id: true, name: true, lang: true, brand: true }).extend({ preview: replyPreviewSchema }))
+    .describe("Suggested templates, best first, rendered for this mention"),
+});
+
+export const replyActionResponseSchema = z.object({
+  events: z.array(workflowEventSchema).describe("The workflow events recorded, in order"),
+  queued: z.boolean().describe("Whether a command to post or delete the reply went to the responder"),
+});
+
+export const replyTemplatesResponseSchema = z.object({ templates: z.array(replyTemplateSchema) });
+export const replyRulesResponseSchema = z.object({ rules: z.array(replyRuleSchema) });
+
+export const dryRunResponseSchema = z.object({
+  rule: z.string(),
+  from: z.string(),
+  to: z.string(),
+  scanned: z.number().int().nonnegative().describe("Mentions of the team's slice published in the window"),
+  truncated: z.boolean().describe("The window held more mentions than a dry run reads; only the oldest were judged"),
+  counts: z.object({ send: z.number().int().nonnegative(), draft: z.number().int().nonnegative(), skip: z.number().int().nonnegative() }),
+  items: z.array(
+    z.object({
+      mentionId: z.string(),
+      publishedAt: z.string(),
+      source: z.string().optional(),
+      rating: z.number().optional(),
+      verdict: z.enum(["send", "draft", "skip"]),
+      reason: z.string().optional().describe("Why it skipped, or why it drafts instead of sending"),
+      template: z.string().optional(),
+      text: z.string().optional().describe("The reply it would have written"),
+      preview: z.string().describe("The review's text, shortened"),
+    }),
+  ),
+});
+
+const replyFigures = {
+  reviews: z.number().int().nonnegative().describe("Reviews published in the range"),
+  answered: z.number().int().nonnegative().describe("Reviews with a reply from Odzew (sent, or recorded as written at the source)"),
+  withinSla: z.number().int().nonnegative().describe("Answered within the team's SLA (replies.slaHours)"),
+  due: z.number().int().nonnegative().describe("Answered or past their SLA: the base of withinSlaShare"),
+  withinSlaShare: z.number().min(0).max(1).optional().describe("withinSla / due; absent when nothing is due"),
+  answeredElsewhere: z.number().int().nonnegative().describe("Showing a reply at the source that Odzew did not send"),
+  p50Hours: z.number().optional().describe("Median hours from publication to the first reply"),
+  p90Hours: z.number().optional(),
+};
+
+/** `GET /replies/measures`: the service team's reply measures. */
+export const replyMeasuresResponseSchema = z.object({
+  from: z.string().optional(),
+  to: z.string().optional(),
+  slaHours: z.number(),
+  totals: z.object({
+    ...replyFigures,
+    waiting: z.object({
+      drafts: z.number().int().nonnegative(),
+      awaitingApproval: z.number().int().nonnegative(),
+      queued: z.number().int().nonnegative(),
+      failed: z.number().int().nonnegative(),
+    }),
+  }),
+  sources: z.array(z.object({ source: z.string(), ...replyFigures })),
+  agents: z
+    .array(z.object({ agent: z.string(), replies: z.number().int().nonnegative(), withinSla: z.number().int().nonnegative(), p50Hours: z.number().optional() }))
+    .describe("Per agent whose reply was a review's first (`rule:<id>` for a reply rule)"),
+});
+
 /** Compile-time proof that the documented views are the views the projection produces. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const fullViewMatches: Same<z.infer<typeof fullViewSchema>, FullView> = true;
 const pseudonymousViewMatches: Same<z.infer<typeof pseudonymousViewSchema>, Omit<PseudonymousView, "author" | "url" | "nativeId" | "reply">> = true;
+const replyMeasuresMatch: Same<z.infer<typeof replyMeasuresResponseSchema>, ReplyMeasures> = true;
+void replyMeasuresMatch;
 void fullViewMatches;
 void pseudonymousViewMatches;

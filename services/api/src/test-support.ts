@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { METRICS_CONTENT_TYPE, metricsText } from "@odzew/core";
 import { publish } from "@odzew/kafka";
-import { teamSchema, type Alert, type EnrichedMention, type TeamConfig } from "@odzew/schema";
+import { teamSchema, type Alert, type EnrichedMention, type RepliesFile, type TeamConfig } from "@odzew/schema";
 import { TeamSearch, type MentionStore } from "@odzew/search";
 import { createTestPipeline, createTestStore, sampleEnrichedMention, testLogger, type TestPipeline } from "@odzew/testing";
 import { buildApi, type SourceStatus } from "./app.ts";
@@ -22,15 +22,18 @@ export const TEAM_KEYS = {
   cxops: randomBytes(24).toString("base64url"),
   /** A full-view team limited to negative mentions. */
   negative: randomBytes(24).toString("base64url"),
+  /** A full-view service desk whose replies need a second person's approval. */
+  desk: randomBytes(24).toString("base64url"),
 };
 
 export const TEAMS: TeamConfig[] = [
   { id: "pr", name: "PR", slice: { brands: ["zuraw", "konkurent"] }, view: "full", actions: ["alerts", "export"] },
-  { id: "service", name: "Obsługa", slice: { brands: ["zuraw"], window: "365d" }, view: "full", actions: ["workflow", "export"] },
+  { id: "service", name: "Obsługa", slice: { brands: ["zuraw"], window: "365d" }, view: "full", actions: ["workflow", "export", "reply"] },
   { id: "cx", name: "CX", slice: { brands: ["zuraw"], languages: ["pl", "en"] }, view: "pseudonymous", actions: ["sample", "export"] },
   { id: "rival", name: "Rival", slice: { brands: ["obca"] }, view: "full", actions: ["workflow", "sample", "export"] },
   { id: "cxops", name: "CX ops", slice: { brands: ["zuraw"], languages: ["pl"] }, view: "pseudonymous", actions: ["workflow", "sample", "export", "alerts"] },
   { id: "negative", name: "Kryzys", slice: { brands: ["zuraw"], sentiment: ["negative"] }, view: "full", actions: ["alerts"] },
+  { id: "desk", name: "Obsługa z akceptacją", slice: { brands: ["zuraw"] }, view: "full", actions: ["workflow", "reply", "approve"], replies: { approval: true } },
 ].map((team) => teamSchema.parse({ ...team, keys: [{ env: `KEY_${team.id.toUpperCase()}` }] }));
 
 const KEY_ENV = Object.fromEntries(Object.entries(TEAM_KEYS).map(([team, key]) => [`KEY_${team.toUpperCase()}`, key]));
@@ -144,6 +147,8 @@ export interface ApiFixtureOptions {
   alerts?: Alert[];
   sources?: SourceStatus[];
   heavyReadsPerTeam?: number;
+  /** Reply templates and rules (replies.yaml). */
+  replies?: RepliesFile;
 }
 
 export interface ApiFixture {
@@ -169,11 +174,16 @@ export async function startApiFixture(name: string, mentions: EnrichedMention[],
   }
   await store.refresh();
   const keys = TeamKeys.resolve(TEAMS, KEY_ENV, "teams.yaml");
+  const replies = options.replies;
   const app = await buildApi({
     search: new TeamSearch(engine, store.names),
     keys: () => keys,
     logger: testLogger("api"),
     publishWorkflow: (event) => publish(pipeline.producer, pipeline.topics.workflowEvents, [{ key: event.mentionId, value: event }]),
+    publishReply: (command) => publish(pipeline.producer, pipeline.topics.replies, [{ key: command.mentionId, value: command }]),
+    ...(replies ? { replies: () => replies } : {}),
+    brandNames: () => new Map([["zuraw", "Żuraw"]]),
+    replyMeasures: (team, range, now) => store.replyMeasures(team, range, now),
     alerts: () => options.alerts ?? ALERTS,
     ...(options.sources ? { sources: () => options.sources! } : {}),
     ...(options.heavyReadsPerTeam !== undefined ? { heavyReadsPerTeam: options.heavyReadsPerTeam } : {}),

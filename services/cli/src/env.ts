@@ -9,6 +9,8 @@ export const env = parseEnv(
     ODZEW_TEAMS_FILE: z.string().min(1).default("config/teams.yaml"),
     ODZEW_SOURCES_FILE: z.string().min(1).default("config/sources.yaml"),
     ODZEW_BRANDS_FILE: z.string().min(1).default("config/brands.yaml"),
+    /** Reply templates and rules (`odzew replies`, `odzew validate`). */
+    ODZEW_REPLIES_FILE: z.string().min(1).default("config/replies.yaml"),
     KAFKA_PARTITIONS: envFields.positiveInt.max(1000).default(3),
     KAFKA_REPLICATION_FACTOR: envFields.positiveInt.max(10).default(1),
     SEARCH_REPLICAS: z.coerce.number().int().min(0).max(10).default(0),

@@ -6,7 +6,7 @@ import { OdzewError, backoffMs, sleep, type Logger } from "@odzew/core";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-export const PIPELINE = ["indexer", "enricher", "collector", "scheduler", "alerter", "api"] as const;
+export const PIPELINE = ["indexer", "enricher", "collector", "scheduler", "alerter", "api", "responder"] as const;
 /** Services `odzew run` knows; the demo site runs only when asked for (or with --demo). */
 export const SERVICES = ["demo-site", ...PIPELINE] as const;
 
@@ -15,7 +15,7 @@ export const SERVICES = ["demo-site", ...PIPELINE] as const;
  * something to scrape: ODZEW_HEALTH_PORT_BASE (default 9461) plus the worker's place here.
  * `0` as the base gives every worker a free port instead.
  */
-const HEALTH_PORTS = ["indexer", "enricher", "collector", "scheduler", "alerter"];
+const HEALTH_PORTS = ["indexer", "enricher", "collector", "scheduler", "alerter", "responder"];
 
 export function healthPortOf(name: string, env: NodeJS.ProcessEnv): string | undefined {
   const base = Number(env.ODZEW_HEALTH_PORT_BASE ?? 9461);

@@ -159,6 +159,8 @@ export function createCollector(options: CollectorOptions): BatchWorker & { curs
           // The source's own network settings (`network.allowPrivate`), the shared rate limits.
           http: options.http,
           seen: inputs.seen,
+          replies: inputs.replies,
+          ...(job.reason === "confirm" && mode === "backfill" && cursor.backfilled ? { lookFor: new Set(job.nativeIds ?? []) } : {}),
           ...(inputs.catchUp ? { catchUp: inputs.catchUp } : {}),
           mode,
           now: startedAt,

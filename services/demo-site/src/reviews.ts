@@ -1,12 +1,22 @@
+/** The shop's answer under a review, as its reply API stores it. */
+export interface DemoReply {
+  text: string;
+  updatedAt: string;
+}
+
 /** A review as the demo shop shows it. */
 export interface DemoReview {
   id: string;
   author: string;
+  /** Empty when the customer gave none. */
   title: string;
+  /** Empty for a stars-only review. */
   text: string;
   /** 1–5 stars. */
   rating: number;
   publishedAt: string;
+  /** The shop's reply, when it answered. */
+  reply?: DemoReply;
 }
 
 /** Reviews of "Żuraw", a made-up Polish online bookshop, as customers write them. */
@@ -63,6 +73,13 @@ export const SEED_REVIEWS: Omit<DemoReview, "id" | "publishedAt">[] = [
 
 /** New reviews the demo site "receives" over time, so the demo pipeline has something to do. */
 export const LATER_REVIEWS: Omit<DemoReview, "id" | "publishedAt">[] = [
+  // Stars only, no words: what the demo's reply rule thanks (config/demo/replies.yaml).
+  {
+    author: "Anna K.",
+    title: "",
+    text: "",
+    rating: 5,
+  },
   {
     author: "Łukasz",
     title: "Kurier zostawił paczkę pod drzwiami",

@@ -1,21 +1,25 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { z } from "zod";
 import type { Logger } from "@odzew/core";
-import { LATER_REVIEWS, SEED_REVIEWS, type DemoReview } from "./reviews.ts";
+import { checkReplyAuth, checkReplyText, replyPathId } from "./reply-api.ts";
+import { LATER_REVIEWS, SEED_REVIEWS, type DemoReply, type DemoReview } from "./reviews.ts";
 
 const PAGE_SIZE = 5;
 
 export const newReviewSchema = z.strictObject({
   author: z.string().min(1).max(200),
-  title: z.string().min(1).max(300),
-  text: z.string().min(1).max(10_000),
+  /** A customer may leave the title, or the text (stars only), empty. */
+  title: z.string().max(300).default(""),
+  text: z.string().max(10_000).default(""),
   rating: z.number().int().min(1).max(5),
 });
+
+export type NewReview = z.input<typeof newReviewSchema>;
 
 export interface DemoSite {
   url: string;
   /** Publish a review as if a customer had just written it. */
-  publish(review: z.infer<typeof newReviewSchema>, publishedAt?: Date): DemoReview;
+  publish(review: NewReview, publishedAt?: Date): DemoReview;
   reviews(): DemoReview[];
   stop(): Promise<void>;
 }
@@ -23,7 +27,9 @@ export interface DemoSite {
 /**
  * A stand-in for a Polish review site: an HTML page of reviews, newest first, five per page,
  * with star ratings in a data attribute and a "next page" link. Reviews can be published while
- * it runs (`POST /api/reviews`), and it can publish one by itself every few seconds.
+ * it runs (`POST /api/reviews`), and it can publish one by itself every few seconds. The shop
+ * answers reviews through its reply API (`/api/reviews/{id}/reply`, see reply-api.ts) with the
+ * bearer token `replyToken`; the answer is shown under its review ("Odpowiedź sklepu").
  */
 export async function startDemoSite(options: {
   port: number;
@@ -32,12 +38,14 @@ export async function startDemoSite(options: {
   seed?: boolean;
   /** Publish one of the later reviews every so many milliseconds (0: never). */
   newReviewEveryMs?: number;
+  /** The reply API's bearer token; without one the site refuses replies (503, saying why). */
+  replyToken?: string;
 }): Promise<DemoSite> {
   const reviews: DemoReview[] = [];
   let counter = 0;
-  const publish = (review: z.infer<typeof newReviewSchema>, publishedAt = new Date()): DemoReview => {
+  const publish = (review: NewReview, publishedAt = new Date()): DemoReview => {
     counter += 1;
-    const stored: DemoReview = { ...review, id: `r-${1000 + counter}`, publishedAt: publishedAt.toISOString() };
+    const stored: DemoReview = { ...newReviewSchema.parse(review), id: `r-${1000 + counter}`, publishedAt: publishedAt.toISOString() };
     reviews.unshift(stored);
     return stored;
   };
@@ -49,7 +57,7 @@ export async function startDemoSite(options: {
 
   const server: Server = createServer((req, res) => {
     void handle(req).then(
-      ({ status, type, body }) => res.writeHead(status, { "content-type": type }).end(body),
+      ({ status, type, body, headers }) => res.writeHead(status, { ...(type ? { "content-type": type } : {}), ...headers }).end(body),
       (error: unknown) => {
         options.logger.error({ err: error }, "demo site error");
         res.writeHead(500).end();
@@ -57,8 +65,10 @@ export async function startDemoSite(options: {
     );
   });
 
-  async function handle(req: IncomingMessage): Promise<{ status: number; type: string; body: string }> {
+  async function handle(req: IncomingMessage): Promise<Answer> {
     const url = new URL(req.url ?? "/", "http://demo.local");
+    const replyTo = replyPathId(url.pathname);
+    if (replyTo !== undefined) return handleReply(req, replyTo);
     if (req.method === "GET" && (url.pathname === "/" || url.pathname === "/opinie")) {
       const page = Math.max(1, Number.parseInt(url.searchParams.get("strona") ?? "1", 10) || 1);
       return { status: 200, type: "text/html; charset=utf-8", body: renderPage(reviews, page) };
@@ -70,6 +80,31 @@ export async function startDemoSite(options: {
     }
     if (url.pathname === "/healthz") return { status: 200, type: "application/json", body: '{"status":"ok"}' };
     return { status: 404, type: "text/plain; charset=utf-8", body: "Nie znaleziono" };
+  }
+
+  /** The shop's reply API: the protocol in reply-api.ts. */
+  async function handleReply(req: IncomingMessage, reviewId: string): Promise<Answer> {
+    if (req.method !== "GET" && req.method !== "PUT" && req.method !== "DELETE") {
+      return { ...json(405, { error: "Dozwolone metody: GET, PUT, DELETE" }), headers: { allow: "GET, PUT, DELETE" } };
+    }
+    const auth = checkReplyAuth(req.headers.authorization, options.replyToken);
+    if (!auth.ok) {
+      return { ...json(auth.status, { error: auth.error }), ...(auth.challenge ? { headers: { "www-authenticate": auth.challenge } } : {}) };
+    }
+    const review = reviews.find((candidate) => candidate.id === reviewId);
+    if (!review) return json(404, { error: "Nie ma takiej opinii" });
+    if (req.method === "GET") return json(200, { reply: review.reply ?? null });
+    if (req.method === "DELETE") {
+      if (review.reply) options.logger.info({ id: review.id }, "the shop deleted its reply");
+      delete review.reply;
+      return { status: 204, body: "" };
+    }
+    const checked = checkReplyText(await readJson(req));
+    if (!checked.ok) return json(400, { error: checked.error });
+    const reply: DemoReply = { text: checked.text, updatedAt: new Date().toISOString() };
+    review.reply = reply;
+    options.logger.info({ id: review.id, chars: [...reply.text].length }, "the shop answered a review");
+    return json(200, { reply });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -105,6 +140,15 @@ export async function startDemoSite(options: {
   };
 }
 
+interface Answer {
+  status: number;
+  type?: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+const json = (status: number, body: unknown): Answer => ({ status, type: "application/json; charset=utf-8", body: JSON.stringify(body) });
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -129,6 +173,15 @@ function formatDate(iso: string): string {
   return `${pad(date.getUTCDate())}.${pad(date.getUTCMonth() + 1)}.${date.getUTCFullYear()}`;
 }
 
+/** The shop's answer under its review, line breaks kept, like a real shop's "Odpowiedź sklepu". */
+function renderReply(reply: DemoReply): string {
+  return `
+      <div class="odpowiedz">
+        <strong>Odpowiedź sklepu</strong>, <time class="odpowiedz-data" datetime="${reply.updatedAt}">${formatDate(reply.updatedAt)}</time>
+        <p class="odpowiedz-tresc">${reply.text.split("\n").map(escape).join("<br>\n")}</p>
+      </div>`;
+}
+
 function renderPage(reviews: DemoReview[], page: number): string {
   const pages = Math.max(1, Math.ceil(reviews.length / PAGE_SIZE));
   const shown = reviews.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
@@ -138,13 +191,11 @@ function renderPage(reviews: DemoReview[], page: number): string {
     <article class="opinia" data-opinia-id="${escape(review.id)}">
       <header>
         <span class="gwiazdki" data-ocena="${review.rating}" title="Ocena ${review.rating} na 5">${"★".repeat(review.rating)}${"☆".repeat(5 - review.rating)}</span>
-        <h3 class="tytul">${escape(review.title)}</h3>
-      </header>
-      <p class="tresc">${escape(review.text)}</p>
-      <footer>
+${review.title ? `        <h3 class="tytul">${escape(review.title)}</h3>\n` : ""}      </header>
+${review.text ? `      <p class="tresc">${escape(review.text)}</p>\n` : ""}      <footer>
         <span class="autor">${escape(review.author)}</span>,
         <time datetime="${review.publishedAt}">${formatDate(review.publishedAt)}</time>
-      </footer>
+      </footer>${review.reply ? renderReply(review.reply) : ""}
     </article>`,
     )
     .join("\n");

@@ -57,6 +57,16 @@ const CARRIERS: Record<PersonalField, (doc: MentionDocument, marker: string) => 
     workflow: { status: "open", notes: 1, updatedAt: AT, history: [{ eventId: "e", type: "noted", actor: "x", team: "t", at: AT, note: marker }] },
   }),
   "workflow.assignee": (doc, marker) => ({ ...doc, workflow: { status: "claimed", assignee: marker, notes: 0, updatedAt: AT, history: [] } }),
+  "workflow.reply": (doc, marker) => ({
+    ...doc,
+    workflow: {
+      status: "answered",
+      notes: 0,
+      updatedAt: AT,
+      history: [],
+      reply: { version: 1, status: "sent", operation: "post", channel: "api", text: `Dzień dobry, ${marker}`, draftedBy: "ola", draftedAt: AT, failures: 0 },
+    },
+  }),
 };
 
 /** Whether a dotted path is present in a projected view. */

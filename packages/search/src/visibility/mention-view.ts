@@ -29,6 +29,8 @@ export const PERSONAL_FIELDS = [
   "details.cons",
   "workflow.history",
   "workflow.assignee",
+  // The reply addresses the author by name and records which agents wrote, approved and sent it.
+  "workflow.reply",
 ] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Alert, SourceConfig, TeamConfig, WorkflowEvent } from "@odzew/schema";
-import type { TeamSearch } from "@odzew/search";
+import type { Alert, RepliesFile, ReplyCommand, SourceConfig, TeamConfig, WorkflowEvent } from "@odzew/schema";
+import type { ReplyMeasures, TeamSearch } from "@odzew/search";
 import { HttpError, parseInput } from "../http-errors.ts";
 import { TeamLimiter } from "../limits.ts";
 import type { RouteDoc } from "../openapi.ts";
-import { actionRefusal } from "../rules/access.ts";
+import { actionsRefusal } from "../rules/access.ts";
 import type { SourceStatus } from "../rules/sources.ts";
 
 declare module "fastify" {
@@ -28,6 +28,14 @@ export interface RouteDeps {
   publishWorkflow?: ((event: WorkflowEvent) => Promise<void>) | undefined;
   /** A slot for one export or sample of the team (release it when done), or 429 with Retry-After. */
   heavyRead: (team: TeamConfig, reply: FastifyReply) => () => void;
+  /** Publishes a reply command to the outbox topic (keyed by mention id), durably, before its events. */
+  publishReply?: ((command: ReplyCommand) => Promise<void>) | undefined;
+  /** The templates and reply rules (replies.yaml) in force. */
+  replies: () => RepliesFile;
+  /** Brand ids to their names, for `{brand}` in templates. */
+  brandNames: () => ReadonlyMap<string, string>;
+  /** The service measures of a team's slice over a publication time range. */
+  replyMeasures?: ((team: TeamConfig, range: { from: string; to: string }, now: Date) => Promise<ReplyMeasures>) | undefined;
 }
 
 /** What a route handler gets: the team, its parsed query, body and path parameters. */
@@ -63,7 +71,7 @@ export function routeRegistrar(scope: FastifyInstance, docs: RouteDoc[]): Define
       method: doc.method,
       url: doc.path.replace(/\{(\w+)\}/g, ":$1"),
       handler: async (request, reply) => {
-        const refusal = doc.action ? actionRefusal(request.team, doc.action) : undefined;
+        const refusal = doc.action ? actionsRefusal(request.team, typeof doc.action === "string" ? [doc.action] : doc.action) : undefined;
         if (refusal) throw new HttpError(403, "FORBIDDEN", refusal);
         // Without a query (body) schema, Q (B) is its default ZodUndefined: the handler gets undefined.
         const query = (doc.query ? parseInput(doc.query, request.query, "query") : undefined) as z.infer<NonNullable<typeof doc.query>>;

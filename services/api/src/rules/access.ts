@@ -6,6 +6,14 @@ export function actionRefusal(team: Pick<TeamConfig, "id" | "actions">, action: 
   return `team "${team.id}" may not use ${action}; grant it in teams.yaml (actions: [${action}])`;
 }
 
+/** Why a team may use none of `actions` (any one of them is enough); undefined when it has one. */
+export function actionsRefusal(team: Pick<TeamConfig, "id" | "actions">, actions: readonly TeamAction[]): string | undefined {
+  const [first, ...others] = actions;
+  if (first === undefined || actions.some((action) => team.actions.includes(action))) return undefined;
+  if (others.length === 0) return actionRefusal(team, first);
+  return `team "${team.id}" may not use ${actions.join(" or ")}; grant one of them in teams.yaml (actions: [${first}])`;
+}
+
 const MENTION_ID = /^[a-f0-9]{32}$/;
 
 /** Whether a path parameter can be a mention id at all; anything else is answered 404 without asking the engine. */

@@ -18,7 +18,7 @@ describe("odzew's dispatcher", () => {
     const usage = usageText();
     expect(usage.startsWith("Usage: odzew <command> [options]\n\nCommands:\n  setup [--teams FILE]")).toBe(true);
     for (const command of COMMANDS) expect(usage).toContain(command.usage);
-    expect(COMMANDS.map((command) => command.name)).toEqual(["setup", "backfill", "enrich", "sentiment", "rescore", "reindex", "erase", "keys", "validate", "run"]);
+    expect(COMMANDS.map((command) => command.name)).toEqual(["setup", "backfill", "enrich", "sentiment", "rescore", "reindex", "erase", "keys", "replies", "validate", "run"]);
     expect(usage).toContain("  help                        show this");
   });
 
@@ -85,8 +85,8 @@ describe("arguments of each command", () => {
     expect(setupCommand.parse(["--teams", "t.yaml"])).toEqual({ ok: true, options: { teams: "t.yaml" } });
     expect(reindexCommand.parse([])).toEqual({ ok: true, options: {} });
     expect(validateCommand.parse(["--demo"])).toEqual({ ok: true, options: { demo: true } });
-    expect(runCommand.parse([])).toEqual({ ok: true, options: { demo: false, services: ["indexer", "enricher", "collector", "scheduler", "alerter", "api"] } });
+    expect(runCommand.parse([])).toEqual({ ok: true, options: { demo: false, services: ["indexer", "enricher", "collector", "scheduler", "alerter", "api", "responder"] } });
     expect(runCommand.parse(["--demo", "api"])).toEqual({ ok: true, options: { demo: true, services: ["api"] } });
-    expect(runCommand.parse(["apii"])).toEqual({ ok: false, reason: "unknown service(s): apii; known: demo-site, indexer, enricher, collector, scheduler, alerter, api" });
+    expect(runCommand.parse(["apii"])).toEqual({ ok: false, reason: "unknown service(s): apii; known: demo-site, indexer, enricher, collector, scheduler, alerter, api, responder" });
   });
 });

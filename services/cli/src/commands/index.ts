@@ -4,6 +4,7 @@ import { enrichCommand } from "./enrich.ts";
 import { eraseCommand } from "./erase.ts";
 import { keysCommand } from "./keys.ts";
 import { reindexCommand } from "./reindex.ts";
+import { repliesCommand } from "./replies.ts";
 import { rescoreCommand } from "./rescore.ts";
 import { runCommand } from "./run.ts";
 import { sentimentCommand } from "./sentiment.ts";
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   reindexCommand,
   eraseCommand,
   keysCommand,
+  repliesCommand,
   validateCommand,
   runCommand,
 ];

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import cron from "node-cron";
-import { DEMO_KEY_VARIABLES, demoKeys } from "../keys.ts";
+import { DEMO_KEY_VARIABLES, DEMO_SITE_REPLY_TOKEN_VARIABLE, demoKeys, demoSiteReplyToken } from "../keys.ts";
 import { PIPELINE, SERVICES, runServices, waitForHttp } from "../run.ts";
 import { setup } from "../setup.ts";
 import { defineCommand, parseFlags, usageError } from "./command.ts";
@@ -41,10 +41,13 @@ export const runCommand = defineCommand<RunOptions>({
       childEnv.ODZEW_TEAMS_FILE = "config/demo/teams.yaml";
       childEnv.ODZEW_BRANDS_FILE = "config/demo/brands.yaml";
       childEnv.ODZEW_ALERTS_FILE = "config/demo/alerts.yaml";
+      childEnv.ODZEW_REPLIES_FILE = "config/demo/replies.yaml";
       // A fixed key only for the demo; a real deployment sets its own secret.
       childEnv.ODZEW_AUTHOR_KEY ??= "odzew-demo-author-key-not-for-production";
       demo = demoKeys(".stack/demo-keys.env", process.env);
       for (const [team, variable] of Object.entries(DEMO_KEY_VARIABLES)) childEnv[variable] = demo[team as keyof typeof demo];
+      // The demo shop's reply API and the responder that posts to it share this token.
+      childEnv[DEMO_SITE_REPLY_TOKEN_VARIABLE] = demoSiteReplyToken(".stack/demo-site.env", process.env);
       if (!services.includes("demo-site")) services.unshift("demo-site");
       for (const line of await setup(env, childEnv.ODZEW_TEAMS_FILE, logger)) process.stdout.write(`${line}\n`);
     }
@@ -82,6 +85,8 @@ export const runCommand = defineCommand<RunOptions>({
                 ...Object.entries(demo).map(([team, key]) => `    ${team.padEnd(8)} ${key}`),
                 `  Try:         curl -s -H "Authorization: Bearer ${demo.pr}" '${apiBase}/api/v1/mentions?q=dostawa'`,
                 `               curl -s -H "Authorization: Bearer ${demo.service}" '${apiBase}/api/v1/queue'`,
+                `  Reply:       open ${apiBase}/ with the service key, Queue → Reply: the answer appears on the demo site`,
+                `               under its review, then shows as confirmed here once the collector reads it back`,
               ]
             : []),
           "  Ctrl-C stops the services; scripts/stack down stops Kafka and the search engine.",
