@@ -1,11 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafka, deleteTopics } from "@odzew/kafka";
 import { topicSpecs, type ReplyState, type WorkflowState } from "@odzew/schema";
-import { REPO_ROOT, createTestStore, freePort, runTs, stackEnv, testLogger, uniquePrefix, waitFor, type RunningProcess } from "@odzew/testing";
+import { createTestStore, demoRun, runTs, stackEnv, testLogger, uniquePrefix, waitFor, type DemoRun, type RunningProcess } from "@odzew/testing";
 
 /** The reviews the demo site starts with. */
 const SEED_REVIEWS = 8;
@@ -35,52 +31,15 @@ interface MentionItem {
  */
 describe("answering a demo review from Odzew", () => {
   const prefix = uniquePrefix("e2e-reply");
-  const keys = { service: randomBytes(24).toString("base64url"), pr: randomBytes(24).toString("base64url"), cx: randomBytes(24).toString("base64url") };
-  const replyToken = randomBytes(24).toString("base64url");
+  let keys: DemoRun["keys"];
+  let replyToken: string;
   let run: RunningProcess;
   let apiBase: string;
   let siteBase: string;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    const [apiPort, sitePort] = [await freePort(), await freePort()];
-    apiBase = `http://127.0.0.1:${apiPort}`;
-    siteBase = `http://127.0.0.1:${sitePort}`;
-    const dir = await mkdtemp(join(tmpdir(), "odzew-e2e-reply-"));
-    // The demo's sources file as shipped, pointed at this test's shop and polled every 2 s.
-    const demoSources = await readFile(join(REPO_ROOT, "config/demo/sources.yaml"), "utf8");
-    expect(demoSources).toContain("http://127.0.0.1:8088/");
-    await writeFile(
-      join(dir, "sources.yaml"),
-      demoSources.replaceAll("http://127.0.0.1:8088/", `${siteBase}/`).replace(/schedule: "[^"]*"/, 'schedule: "*/2 * * * * *"'),
-    );
-    env = {
-      KAFKA_BROKERS: stackEnv().brokers.join(","),
-      SEARCH_URL: stackEnv().search.url,
-      ODZEW_TOPIC_PREFIX: prefix,
-      ODZEW_INDEX_PREFIX: prefix,
-      ODZEW_SOURCES_FILE: join(dir, "sources.yaml"),
-      ODZEW_TEAMS_FILE: "config/demo/teams.yaml",
-      ODZEW_BRANDS_FILE: "config/demo/brands.yaml",
-      ODZEW_REPLIES_FILE: "config/demo/replies.yaml",
-      ODZEW_DEMO_SERVICE_KEY: keys.service,
-      ODZEW_DEMO_PR_KEY: keys.pr,
-      ODZEW_DEMO_CX_KEY: keys.cx,
-      DEMO_SITE_REPLY_TOKEN: replyToken,
-      API_PORT: String(apiPort),
-      DEMO_SITE_PORT: String(sitePort),
-      DEMO_SITE_NEW_REVIEW_EVERY_S: "0",
-      COLLECTOR_MIN_INTERVAL_MS: "0",
-      COLLECTOR_GROUP_ID: `${prefix}-collector`,
-      ENRICHER_GROUP_ID: `${prefix}-enricher`,
-      INDEXER_GROUP_ID: `${prefix}-indexer`,
-      RESPONDER_GROUP_ID: `${prefix}-responder`,
-      RESPONDER_BACKOFF_MS: "200",
-      ODZEW_RUN_PIDFILE: join(dir, "run.pid"),
-      ODZEW_HEALTH_PORT_BASE: "0",
-      ODZEW_AUTHOR_KEY: "e2e-author-key-0123456789",
-      ODZEW_LEARN_SCHEDULE: "off",
-    };
+    ({ keys, replyToken, apiBase, siteBase, env } = await demoRun(prefix, "e2e-author-key-0123456789"));
     const setup = runTs("services/cli/src/index.ts", ["setup"], env);
     expect(await setup.exited, setup.stderr()).toBe(0);
 

@@ -66,6 +66,13 @@ const sourceNetwork = z.strictObject({
       error: "true, false, or a list of host names that may resolve to private addresses",
     })
     .default(false),
+  /**
+   * This source's requests go through a proxy: `urlEnv` names the environment variable holding
+   * its URL, HTTPS_PROXY-style (`http://user:password@proxy.example:3128`); the URL and its
+   * password never go in YAML and are never logged. HTTPS pages through a CONNECT tunnel (TLS
+   * end to end, checked against the site's certificate), HTTP pages as absolute-form requests.
+   */
+  proxy: z.strictObject({ urlEnv: envName }).optional(),
 });
 
 const sourceBase = {

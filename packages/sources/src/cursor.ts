@@ -1,6 +1,7 @@
 import { OdzewError, describeError } from "@odzew/core";
 import { CURSOR_SCHEMA_VERSION, type SourceConfig, type SourceCursor, type SourceHealth } from "@odzew/schema";
 import { replyFingerprint, type CatchUpPlan, type PollContext, type PollResult } from "./adapter.ts";
+import { botWallMessage, botWallOf } from "./bot-wall.ts";
 
 /**
  * A source's cursor from poll to poll: the pure rules the collector and `odzew backfill` share.
@@ -250,7 +251,12 @@ export function afterFailure(cursor: SourceCursor, error: unknown, startedAt: Da
     delete health.retryNotBefore;
   }
   const keepSince = (code: string) => (previous.alert?.code === code ? previous.alert.since : now.toISOString());
-  if (blocked && failures >= BLOCKS_BEFORE_ALERT) {
+  // A bot wall recognised in the answer (see bot-wall.ts) is a refusal at the first poll, with its explanation.
+  const wall = error instanceof OdzewError ? botWallOf(error.context) : undefined;
+  if (wall) {
+    const url = error instanceof OdzewError && typeof error.context.url === "string" ? error.context.url : undefined;
+    health.alert = { code: "BLOCKED", message: botWallMessage(wall, { status, url }), since: keepSince("BLOCKED") };
+  } else if (blocked && failures >= BLOCKS_BEFORE_ALERT) {
     health.alert = {
       code: "BLOCKED",
       message: `the source answered HTTP ${status} ${failures} times in a row; it is refusing or rate-limiting us`,

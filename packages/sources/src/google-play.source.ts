@@ -9,8 +9,13 @@ const MAX_TEXT = 100_000;
 const DEVELOPER_API_HOST = "https://androidpublisher.googleapis.com";
 const PLAY_HOST = "https://play.google.com";
 export const ANDROID_PUBLISHER_SCOPE = "https://www.googleapis.com/auth/androidpublisher";
-/** The RPC behind the Play web app's review list. */
-const REVIEWS_RPC = "UsvDTd";
+/**
+ * The RPC behind the Play web app's review list (since late 2023), and the one it replaced, still
+ * answered: tried once per poll when the first gives no review list.
+ */
+const REVIEWS_RPC = "oCPfdb";
+const LEGACY_REVIEWS_RPC = "UsvDTd";
+export type ReviewsRpc = typeof REVIEWS_RPC | typeof LEGACY_REVIEWS_RPC;
 /** Sort orders of the review list: 1 most relevant, 2 newest, 3 rating. */
 const SORT_NEWEST = 2;
 const PUBLIC_PAGE_SIZE = 100;
@@ -21,7 +26,8 @@ const API_PAGE_SIZE = 100;
  * - `developer-api`: your own app through the Play Developer API (reviews.list), with the
  *   developer's replies, as a service account. Note: the API only returns reviews created or
  *   modified in the last week, so poll at least weekly and backfill from elsewhere.
- * - `public`: any app's public reviews, the way the Play web app loads them (batchexecute).
+ * - `public`: any app's public reviews, the way the Play web app loads them (batchexecute RPC
+ *   `oCPfdb`, falling back to the older `UsvDTd`).
  */
 export const googlePlayAdapter: SourceAdapter<GooglePlaySourceConfig> = {
   type: "google-play",
@@ -206,29 +212,79 @@ function languageCode(value: unknown): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
-// public: POST /_/PlayStoreUi/data/batchexecute?rpcids=UsvDTd
+// public: POST /_/PlayStoreUi/data/batchexecute?rpcids=oCPfdb (UsvDTd as the fallback)
 // ---------------------------------------------------------------------------------------------
 
 async function pollPublic(source: GooglePlaySourceConfig, context: PollContext): Promise<PollResult> {
   const base = (source.baseUrl ?? PLAY_HOST).replace(/\/+$/, "");
-  const endpoint =
-    `${base}/_/PlayStoreUi/data/batchexecute?rpcids=${REVIEWS_RPC}&source-path=%2Fstore%2Fapps%2Fdetails` +
+  const endpoint = (rpc: ReviewsRpc) =>
+    `${base}/_/PlayStoreUi/data/batchexecute?rpcids=${rpc}&source-path=%2Fstore%2Fapps%2Fdetails` +
     `&hl=${encodeURIComponent(source.lang)}&gl=${encodeURIComponent(source.country)}`;
   const collectedAt = context.now.toISOString();
+  // The call the Play web app makes today; the older one is tried once per poll when it gives no list.
+  let rpc: ReviewsRpc = REVIEWS_RPC;
+  let fellBack = false;
+
+  const ask = async (asked: ReviewsRpc, token: string): Promise<ReviewsAnswer> => {
+    let text: string;
+    try {
+      const fetched = await context.http.request("POST", endpoint(asked), {
+        headers: { "content-type": "application/x-www-form-urlencoded;charset=UTF-8" },
+        body: reviewsRequestBody(source.appId, token || undefined, asked),
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
+      text = fetched.text;
+    } catch (error) {
+      // An RPC the server no longer knows, or whose arguments changed, is answered 400 with an
+      // error row: another call may still work. Anything else (403, 5xx, timeouts) is the site's.
+      if (asked === REVIEWS_RPC && error instanceof OdzewError && error.code === "SOURCE_HTTP" && error.context.status === 400) {
+        return { kind: "refused", detail: "HTTP 400" };
+      }
+      throw error;
+    }
+    return parseReviewsAnswer(text, asked);
+  };
 
   // The first page has no token: its reference is "".
   return paginate(source, context, "", async (token): Promise<Page> => {
-    const fetched = await context.http.request("POST", endpoint, {
-      headers: { "content-type": "application/x-www-form-urlencoded;charset=UTF-8" },
-      body: reviewsRequestBody(source.appId, token || undefined),
-      ...(context.signal ? { signal: context.signal } : {}),
-    });
-    const label = token ? `${endpoint} (page token ${token.slice(0, 16)}…)` : endpoint;
-    const { items, nextToken } = parseReviewsResponse(fetched.text, label, source.appId);
-    const page: Page = { url: label, mentions: [], problems: [], next: nextToken };
-    items.forEach((item, index) => {
+    const label = (asked: ReviewsRpc) => (token ? `${endpoint(asked)} (page token ${token.slice(0, 16)}…)` : endpoint(asked));
+    const answered = rpc;
+    const answer = await ask(answered, token);
+    let list: ReviewList;
+    let page: Page;
+    if (answer.kind === "reviews") {
+      list = answer;
+      page = { url: label(answered), mentions: [], problems: [] };
+    } else {
+      if (answer.kind === "throttled") throw throttledError(source.appId, label(answered));
+      if (answered === LEGACY_REVIEWS_RPC || fellBack) throw noReviewListError(source.appId, label(answered), [[answered, answer]]);
+      fellBack = true;
+      rpc = LEGACY_REVIEWS_RPC;
+      const legacy = await ask(LEGACY_REVIEWS_RPC, token);
+      if (legacy.kind === "throttled") throw throttledError(source.appId, label(LEGACY_REVIEWS_RPC));
+      if (legacy.kind !== "reviews") {
+        throw noReviewListError(source.appId, label(LEGACY_REVIEWS_RPC), [
+          [answered, answer],
+          [LEGACY_REVIEWS_RPC, legacy],
+        ]);
+      }
+      list = legacy;
+      page = {
+        url: label(LEGACY_REVIEWS_RPC),
+        mentions: [],
+        requests: 2,
+        problems: [
+          {
+            page: label(answered),
+            reason: `the ${answered} review call gave no review list (Google Play ${describeAnswer(answer)}); read the reviews with the older ${LEGACY_REVIEWS_RPC} call instead (one extra request a poll) — the collector may need an update`,
+          },
+        ],
+      };
+    }
+    page.next = list.nextToken;
+    list.items.forEach((item, index) => {
       const parsed = readPublicReview(item, index, source, collectedAt);
-      if ("problem" in parsed) page.problems?.push({ page: label, reason: parsed.problem });
+      if ("problem" in parsed) page.problems?.push({ page: page.url, reason: parsed.problem });
       else page.mentions.push(parsed);
     });
     return page;
@@ -237,51 +293,129 @@ async function pollPublic(source: GooglePlaySourceConfig, context: PollContext):
 
 /**
  * The form body of one review-list call: `f.req` holds the RPC id and its arguments, which are
- * themselves JSON in a string: `[null, null, [2, sort, [count, null, token], null, []], [appId, 7]]`.
+ * themselves JSON in a string.
+ * - `oCPfdb`: `[null, [2, sort, [count] | [count, null, token], null, [null, score, null×6, device]], [appId, 7]]`
+ *   (no star or device filter: both null);
+ * - `UsvDTd` (older): `[null, null, [2, sort, [count, null, token], null, []], [appId, 7]]`.
  */
-export function reviewsRequestBody(appId: string, token?: string): string {
-  const args = [null, null, [2, SORT_NEWEST, [PUBLIC_PAGE_SIZE, null, token ?? null], null, []], [appId, 7]];
-  const request = [[[REVIEWS_RPC, JSON.stringify(args), null, "generic"]]];
+export function reviewsRequestBody(appId: string, token?: string, rpc: ReviewsRpc = REVIEWS_RPC): string {
+  const args =
+    rpc === REVIEWS_RPC
+      ? [null, [2, SORT_NEWEST, token ? [PUBLIC_PAGE_SIZE, null, token] : [PUBLIC_PAGE_SIZE], null, [null, null, null, null, null, null, null, null, null]], [appId, 7]]
+      : [null, null, [2, SORT_NEWEST, [PUBLIC_PAGE_SIZE, null, token ?? null], null, []], [appId, 7]];
+  const request = [[[rpc, JSON.stringify(args), null, "generic"]]];
   return `f.req=${encodeURIComponent(JSON.stringify(request))}`;
 }
 
+/** Reviews of one page and the token of the next, from the payload of whichever call answered. */
+interface ReviewList {
+  kind: "reviews";
+  /** The rpc id of the row the list came from. */
+  rpc: string;
+  items: unknown[];
+  nextToken?: string;
+}
+
+/** What one batchexecute answer holds for the review call asked. */
+export type ReviewsAnswer =
+  | ReviewList
+  /** An `er` row, or the call's row without a payload but with an error status. */
+  | { kind: "refused"; detail: string }
+  /** Result rows, but no payload that is a review list. */
+  | { kind: "not-a-list"; detail: string }
+  /** No result rows at all (an HTML page, an empty body). */
+  | { kind: "missing"; detail: string }
+  /** Google's gateway is limiting requests (`PlayGatewayError`). */
+  | { kind: "throttled" };
+
 /**
  * A batchexecute answer: `)]}'`, a blank line, then a JSON list of rows (or, with `rt=c`,
- * length-prefixed chunks of them). The row `["wrb.fr", "UsvDTd", "<payload>", …]` carries the
- * payload as a JSON string: `[[review, …], [null, "<next page token>"]]`.
+ * length-prefixed chunks of them). A result row `["wrb.fr", "<rpc id>", "<payload>", …]` carries
+ * its payload as a JSON string; a review list's payload is `[[review, …], [null, "<next page
+ * token>"], …]` (oCPfdb adds a third slot; UsvDTd has two). Any row whose payload is a review list
+ * is taken, whatever its rpc id, so that the next rename does not stop collection; the row of the
+ * call asked comes first, and only it may carry an empty list (an app without reviews).
  */
-export function parseReviewsResponse(text: string, url: string, appId: string): { items: unknown[]; nextToken?: string } {
-  const body = text.replace(/^\s*\)\]\}'/, "");
-  const rows = envelopeRows(body);
-  const row = rows.find((candidate) => Array.isArray(candidate) && candidate[0] === "wrb.fr" && candidate[1] === REVIEWS_RPC) as
-    | unknown[]
-    | undefined;
-  if (!row) {
-    throw new OdzewError(
-      "SOURCE_PARSE",
-      `Google Play answer ${url} has no ${REVIEWS_RPC} result (starts with "${text.slice(0, 40).replace(/\s+/g, " ")}"); the Play web API may have changed`,
-      { context: { url } },
-    );
+export function parseReviewsAnswer(text: string, asked: string): ReviewsAnswer {
+  const rows = envelopeRows(text.replace(/^\s*\)\]\}'/, "")).filter((row): row is unknown[] => Array.isArray(row));
+  const results = rows.filter((row) => row[0] === "wrb.fr");
+  const ordered = [...results.filter((row) => row[1] === asked), ...results.filter((row) => row[1] !== asked)];
+  for (const row of ordered) {
+    if (typeof row[2] !== "string") continue;
+    let data: unknown;
+    try {
+      data = JSON.parse(row[2]);
+    } catch {
+      continue;
+    }
+    const list = reviewList(data, row[1] === asked);
+    if (list) return { kind: "reviews", rpc: typeof row[1] === "string" ? row[1] : "?", ...list };
   }
-  if (typeof row[2] !== "string") {
-    throw new OdzewError(
-      "SOURCE_PARSE",
-      `Google Play refused the review list of ${appId} (error ${JSON.stringify(row[5] ?? null)}); check the appId, or the Play web API changed`,
-      { context: { url } },
-    );
+  if (text.includes("com.google.play.gateway.proto.PlayGatewayError")) return { kind: "throttled" };
+  const own = results.find((row) => row[1] === asked);
+  const errorRow = rows.find((row) => row[0] === "er");
+  if (own && typeof own[2] !== "string") return { kind: "refused", detail: `error ${JSON.stringify(own[5] ?? null)}` };
+  if (errorRow) return { kind: "refused", detail: `error row ${JSON.stringify(errorRow.slice(1).filter((value) => value !== null)).slice(0, 80)}` };
+  if (own) return { kind: "not-a-list", detail: `its payload is not a review list (starts with "${String(own[2]).slice(0, 40)}")` };
+  if (results.length > 0) {
+    const ids = results.map((row) => String(row[1])).join(", ");
+    return { kind: "not-a-list", detail: `no ${asked} result, and none of the other results (${ids.slice(0, 80)}) is a review list` };
   }
-  const data = parseJson(row[2], `the ${REVIEWS_RPC} payload of ${url}`);
-  // An app without reviews (or an unknown one) answers "[]" or "null".
-  if (data === null || (Array.isArray(data) && data.length === 0)) return { items: [] };
-  if (!Array.isArray(data) || (data[0] !== null && data[0] !== undefined && !Array.isArray(data[0]))) {
-    throw new OdzewError("SOURCE_PARSE", `the ${REVIEWS_RPC} payload of ${url} is not a review list; the Play web API may have changed`, {
-      context: { url },
-    });
-  }
-  const items = (data[0] as unknown[] | null | undefined) ?? [];
+  return { kind: "missing", detail: `no result rows (starts with "${text.slice(0, 40).replace(/\s+/g, " ")}")` };
+}
+
+/**
+ * The review list in a payload: `[[review, …] | null, [null, token] | null, …]`. From the call
+ * asked, "[]", "null" and an empty first slot mean an app without reviews; from any other row the
+ * list must hold at least one review-like entry (`[id, [author…], stars, null, text, [seconds, nanos], …]`).
+ */
+function reviewList(data: unknown, asked: boolean): { items: unknown[]; nextToken?: string } | undefined {
+  if (asked && (data === null || (Array.isArray(data) && data.length === 0))) return { items: [] };
+  if (!Array.isArray(data)) return undefined;
+  const items: unknown = data[0];
+  if (asked ? items !== null && items !== undefined && !Array.isArray(items) : !Array.isArray(items) || !items.some(isReviewLike)) return undefined;
   const pagination = data[1];
+  if (pagination !== null && pagination !== undefined && !Array.isArray(pagination)) return undefined;
   const token = Array.isArray(pagination) && typeof pagination[1] === "string" && pagination[1] !== "" ? pagination[1] : undefined;
-  return token ? { items, nextToken: token } : { items };
+  const list = Array.isArray(items) ? items : [];
+  return token ? { items: list, nextToken: token } : { items: list };
+}
+
+function isReviewLike(item: unknown): boolean {
+  return Array.isArray(item) && typeof item[0] === "string" && item[0] !== "" && (typeof item[4] === "string" || Array.isArray(item[5]));
+}
+
+/** How an answer fell short, for messages: "refused it (error [3])". */
+function describeAnswer(answer: Exclude<ReviewsAnswer, ReviewList>): string {
+  switch (answer.kind) {
+    case "refused":
+      return `refused (${answer.detail})`;
+    case "not-a-list":
+      return `answered without a review list (${answer.detail})`;
+    case "missing":
+      return `answered with no result (${answer.detail})`;
+    case "throttled":
+      return "is limiting requests (PlayGatewayError)";
+  }
+}
+
+function noReviewListError(appId: string, url: string, answers: [ReviewsRpc, Exclude<ReviewsAnswer, ReviewList>][]): OdzewError {
+  const said = answers.map(([rpc, answer]) => `${rpc}: ${describeAnswer(answer)}`).join("; ");
+  const refused = answers.every(([, answer]) => answer.kind === "refused");
+  return new OdzewError(
+    "SOURCE_PARSE",
+    `Google Play gave no review list of ${appId} (${said}); ` +
+      (refused ? "check the appId, or the Play web API changed" : "the Play web API may have changed (the collector needs an update)"),
+    { context: { url } },
+  );
+}
+
+function throttledError(appId: string, url: string): OdzewError {
+  return new OdzewError(
+    "SOURCE_HTTP",
+    `Google Play is limiting requests (PlayGatewayError) and gave no review list of ${appId}; the poll is retried later — poll less often if this repeats`,
+    { retryable: true, context: { url } },
+  );
 }
 
 function envelopeRows(body: string): unknown[] {

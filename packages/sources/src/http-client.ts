@@ -1,11 +1,14 @@
 import { lookup as dnsLookup } from "node:dns/promises";
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import { PassThrough, type Duplex } from "node:stream";
+import { connect as tlsConnect } from "node:tls";
+import axios, { AxiosError, type AxiosInstance, type AxiosProxyConfig, type AxiosResponse } from "axios";
 import iconv from "iconv-lite";
 import { OdzewError, backoffMs, sleep, type Logger, redactUrl } from "@odzew/core";
 import { forbiddenAddressReason } from "./address-guard.ts";
+import { recogniseBotWall } from "./bot-wall.ts";
 
 /**
  * Which private addresses (loopback, private ranges, link-local, CGNAT, …) may be fetched from:
@@ -52,6 +55,14 @@ export interface HttpClientOptions {
   allowPrivateHosts?: PrivateNetworkAllowance;
   /** How a host name is resolved (all its addresses); node's `dns.lookup` by default. */
   resolveHost?: (hostname: string) => Promise<ResolvedAddress[]>;
+  /**
+   * Every request through this proxy: the name of the environment variable with its URL
+   * (`http://user:password@host:port`), and the source that asked for it (for error messages).
+   * Sources set their own with `network.proxy` (see `forSource`).
+   */
+  proxy?: { urlEnv: string; sourceId?: string | undefined };
+  /** Where a proxy's URL is read from, by its variable's name; the environment by default. */
+  secret?: (name: string) => string | undefined;
   logger: Logger;
 }
 
@@ -79,9 +90,20 @@ export interface HttpRequestOptions {
 
 export const DEFAULT_USER_AGENT = "OdzewBot/0.1 (+https://github.com/odzew/odzew; self-hosted review monitoring)";
 
-/** The part of a source's configuration the client reads: `network.allowPrivate`. */
+/** The part of a source's configuration the client reads: `network.allowPrivate` and `network.proxy`. */
 export interface SourceNetworkSettings {
-  network?: { allowPrivate?: PrivateNetworkAllowance | undefined } | undefined;
+  id?: string | undefined;
+  network?: { allowPrivate?: PrivateNetworkAllowance | undefined; proxy?: { urlEnv: string } | undefined } | undefined;
+}
+
+/** A proxy as read from its variable: where it is, and the Basic credentials (never logged). */
+interface ProxyEndpoint {
+  /** The variable it came from: what error messages name instead of the URL. */
+  urlEnv: string;
+  host: string;
+  port: number;
+  username: string;
+  password: string;
 }
 
 interface RawResponse {
@@ -91,7 +113,7 @@ interface RawResponse {
   body: Buffer;
 }
 
-type Settings = Required<Omit<HttpClientOptions, "logger" | "resolveHost" | "maxRetryAfterMs">>;
+type Settings = Required<Omit<HttpClientOptions, "logger" | "resolveHost" | "maxRetryAfterMs" | "proxy" | "secret">>;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -151,14 +173,55 @@ export class HttpClient {
 
   /**
    * This client for one source: the same rate limits, with the source's own
-   * `network.allowPrivate` when it sets one.
+   * `network.allowPrivate` and `network.proxy` when it sets them.
    */
   forSource(source: SourceNetworkSettings): HttpClient {
     const allowPrivate = source.network?.allowPrivate;
-    if (allowPrivate === undefined) return this;
-    const view = new HttpClient({ ...this.init, allowPrivateHosts: allowPrivate });
+    const proxy = source.network?.proxy;
+    if (allowPrivate === undefined && proxy === undefined) return this;
+    const view = new HttpClient({
+      ...this.init,
+      ...(allowPrivate !== undefined ? { allowPrivateHosts: allowPrivate } : {}),
+      ...(proxy !== undefined ? { proxy: { urlEnv: proxy.urlEnv, sourceId: source.id } } : {}),
+    });
     view.nextSlot = this.nextSlot;
     return view;
+  }
+
+  /**
+   * The proxy this client sends through, read from its variable at each request (a rotated
+   * password is picked up without a restart). A missing or malformed value is a configuration
+   * error naming the variable, never showing its value.
+   */
+  private proxyEndpoint(): ProxyEndpoint | undefined {
+    const setting = this.init.proxy;
+    if (!setting) return undefined;
+    const { urlEnv, sourceId } = setting;
+    const owner = sourceId ? `source ${sourceId}: ` : "";
+    const value = (this.init.secret ?? ((name: string) => process.env[name]))(urlEnv)?.trim();
+    if (!value) {
+      throw new OdzewError("CONFIG_INVALID", `${owner}network.proxy.urlEnv names ${urlEnv}, which is not set: put the proxy's URL (http://user:password@host:port) in it`, {
+        context: { urlEnv, ...(sourceId ? { sourceId } : {}) },
+      });
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== "http:" || url.hostname === "" || url.pathname.replace(/\/+$/, "") !== "" || url.search !== "") {
+      throw new OdzewError("CONFIG_INVALID", `${owner}the value of ${urlEnv} is not a proxy URL of the form http://user:password@host:port (an http:// proxy; its value is not shown)`, {
+        context: { urlEnv, ...(sourceId ? { sourceId } : {}) },
+      });
+    }
+    return {
+      urlEnv,
+      host: url.hostname.replace(/^\[|\]$/g, ""),
+      port: url.port === "" ? 80 : Number(url.port),
+      username: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+    };
   }
 
   async get(url: string, signal?: AbortSignal): Promise<FetchedPage> {
@@ -195,6 +258,14 @@ export class HttpClient {
       }
 
       const { status, headers, body } = response;
+      // A challenge or block page of the site's bot protection: retrying now cannot get through.
+      const wall = recogniseBotWall({ status, headers, body: status >= 400 ? decode(body.subarray(0, 64 * 1024), detectCharset(headers["content-type"], body)) : "" });
+      if (wall) {
+        throw new OdzewError("SOURCE_HTTP", `${method} ${shown}: HTTP ${status} from the site's bot protection (${wall.vendor}: ${wall.signal})`, {
+          retryable: true,
+          context: { url: shown, status, retryAfterMs: parseRetryAfter(headers["retry-after"]), body: errorSnippet(headers["content-type"], body), botWall: wall },
+        });
+      }
       if (status >= 200 && status < 300) {
         const charset = detectCharset(headers["content-type"], body);
         return { url, finalUrl: response.finalUrl, status, text: decode(body, charset), charset };
@@ -237,6 +308,7 @@ export class HttpClient {
 
   private async followRedirects(method: HttpMethod, url: string, options: HttpRequestOptions, signal: AbortSignal): Promise<RawResponse> {
     const allowPrivate = options.allowPrivate ?? this.options.allowPrivateHosts;
+    const proxy = this.proxyEndpoint();
     let current = new URL(url);
     let currentMethod = method;
     let body = options.body;
@@ -244,7 +316,15 @@ export class HttpClient {
     for (let hop = 0; ; hop++) {
       const addresses = await abortable(this.checkedAddresses(method, url, current, allowPrivate, hop > 0), signal);
       const lookup = pinnedLookup(addresses);
-      const agent = current.protocol === "https:" ? new HttpsAgent({ keepAlive: false, lookup }) : new HttpAgent({ keepAlive: false, lookup });
+      // Through a proxy, HTTPS goes through a CONNECT tunnel to the checked address; HTTP as an
+      // absolute-form request to the proxy, which resolves the host itself (checked here first).
+      let agent: HttpAgent;
+      let viaProxy: AxiosProxyConfig | false = false;
+      if (proxy && current.protocol === "https:") agent = new TunnelAgent(proxy, addresses, this.options.timeoutMs);
+      else if (proxy) {
+        agent = new HttpAgent({ keepAlive: false });
+        viaProxy = { protocol: "http", host: proxy.host, port: proxy.port, ...(proxy.username || proxy.password ? { auth: { username: proxy.username, password: proxy.password } } : {}) };
+      } else agent = current.protocol === "https:" ? new HttpsAgent({ keepAlive: false, lookup }) : new HttpAgent({ keepAlive: false, lookup });
       let response: AxiosResponse<ArrayBuffer>;
       try {
         response = await this.axios.request<ArrayBuffer>({
@@ -253,6 +333,7 @@ export class HttpClient {
           headers,
           ...(body !== undefined ? { data: body } : {}),
           signal,
+          proxy: viaProxy,
           ...(current.protocol === "https:" ? { httpsAgent: agent } : { httpAgent: agent }),
         });
       } catch (error) {
@@ -340,6 +421,71 @@ export class HttpClient {
     const slot = Math.max(now, this.nextSlot.get(host) ?? 0);
     this.nextSlot.set(host, slot + this.options.minIntervalMsPerHost);
     if (slot > now) await sleep(slot - now, signal);
+  }
+}
+
+/**
+ * An HTTPS agent that reaches the site through a proxy's CONNECT tunnel: the tunnel goes to the
+ * address the client checked (never a name the proxy would resolve again), and TLS runs end to
+ * end inside it, verified against the site's name (SNI and certificate), so the proxy sees
+ * neither the page nor the request.
+ */
+class TunnelAgent extends HttpsAgent {
+  constructor(
+    private readonly proxy: ProxyEndpoint,
+    private readonly addresses: readonly ResolvedAddress[],
+    private readonly timeoutMs: number,
+  ) {
+    super({ keepAlive: false });
+  }
+
+  override createConnection(options: HttpsRequestOptions, callback?: (error: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const done = callback ?? (() => undefined);
+    // The callback takes a stream even with an error: a closed one.
+    const fail = (error: Error) => {
+      const closed = new PassThrough();
+      closed.destroy();
+      done(error, closed);
+    };
+    const hostname = (options.servername ?? options.hostname ?? options.host ?? "").replace(/^\[|\]$/g, "");
+    const port = Number(options.port ?? 443);
+    const address = this.addresses[0];
+    if (!address) {
+      fail(new Error(`${hostname} has no address`));
+      return undefined;
+    }
+    const target = `${address.family === 6 ? `[${address.address}]` : address.address}:${port}`;
+    const { username, password, urlEnv } = this.proxy;
+    const connect = httpRequest({
+      host: this.proxy.host,
+      port: this.proxy.port,
+      method: "CONNECT",
+      path: target,
+      agent: false,
+      headers: {
+        host: target,
+        ...(username || password ? { "proxy-authorization": `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` } : {}),
+      },
+    });
+    connect.setTimeout(this.timeoutMs, () => connect.destroy(new Error(`the proxy in ${urlEnv} did not open a tunnel within ${this.timeoutMs / 1000} s`)));
+    connect.once("error", (error) => fail(new Error(`the proxy in ${urlEnv}: ${error.message}`)));
+    connect.once("connect", (answer, socket) => {
+      connect.setTimeout(0);
+      if (answer.statusCode !== 200) {
+        socket.destroy();
+        fail(new Error(`the proxy in ${urlEnv} refused the tunnel to ${hostname}: HTTP ${answer.statusCode ?? "?"} ${answer.statusMessage ?? ""}`.trim()));
+        return;
+      }
+      const secure = tlsConnect({
+        socket,
+        host: hostname,
+        ...(isIP(hostname) === 0 ? { servername: hostname } : {}),
+        ALPNProtocols: ["http/1.1"],
+      });
+      done(null, secure);
+    });
+    connect.end();
+    return undefined;
   }
 }
 

@@ -123,7 +123,8 @@ describe("opineo source", () => {
       const [mention] = (await opineoAdapter.poll(source(`${server.url}/opinie/lakowa-pl`), context())).mentions;
       expect(mention?.text).toBe("Zażółć gęślą jaźń — ŻÓŁW, źdźbło, łódź i „cudzysłów” dotarły w całości.");
       expect(mention?.author?.name).toBe("Józef Żółkiewski");
-      expect(mention?.publishedAt).toBe("2026-10-03T13:05:00.000Z");
+      // 3 October is summer time in Warsaw (CEST, UTC+2): "14:05" there is 12:05 UTC.
+      expect(mention?.publishedAt).toBe("2026-10-03T12:05:00.000Z");
       expect(mention?.details).toEqual({
         verifiedPurchase: false,
         pros: ["świeże pieczywo, uprzejmość obsługi"],
@@ -132,7 +133,7 @@ describe("opineo source", () => {
       expect(mention?.reply).toEqual({
         text: "Dziękujemy! Pozdrawiamy z Łodzi.",
         author: "Łąkowa Spółdzielnia",
-        publishedAt: "2026-10-04T08:00:00.000Z",
+        publishedAt: "2026-10-04T07:00:00.000Z" /* 09:00 in Warsaw, summer time */,
       });
     }
   });

@@ -16,6 +16,15 @@ describe("review text helpers", () => {
     expect(parseReviewDate("2020-12-10 19:41:04")).toBe("2020-12-10T18:41:04.000Z");
     expect(parseReviewDate("4 stycznia 2015 | 16:33")).toBe("2015-01-04T15:33:00.000Z");
     expect(parseReviewDate("12.03.2026 14:05:30")).toBe("2026-03-12T13:05:30.000Z");
+    // Summer time (CEST, UTC+2) from the last Sunday of March to the last Sunday of October.
+    expect(parseReviewDate("2025-07-14 18:30")).toBe("2025-07-14T16:30:00.000Z");
+    expect(parseReviewDate("14 lipca 2025 | 09:05")).toBe("2025-07-14T07:05:00.000Z");
+    expect(parseReviewDate("2025-01-14 18:30")).toBe("2025-01-14T17:30:00.000Z");
+    expect(parseReviewDate("14.07.2025")).toBe("2025-07-14T10:00:00.000Z");
+    // Ceneo's time[datetime], in July and in January.
+    expect(parseReviewDate("2025-07-14 19:41:04")).toBe("2025-07-14T17:41:04.000Z");
+    expect(parseReviewDate("2025-01-14 19:41:04")).toBe("2025-01-14T18:41:04.000Z");
+    expect(parseReviewDate("14.01.2025")).toBe("2025-01-14T11:00:00.000Z");
     expect(parseReviewDate("2026-03-12 25:00")).toBeUndefined();
   });
 
@@ -56,5 +65,30 @@ describe("review text helpers", () => {
     expect(detectCharset("text/html", Buffer.from('<meta charset="windows-1250">'))).toBe("windows-1250");
     expect(detectCharset(undefined, Buffer.from("Zażółć", "utf8"))).toBe("utf-8");
     expect(detectCharset(undefined, Buffer.from([0x5a, 0x61, 0xbf, 0xf3, 0xb3]))).toBe("windows-1250");
+  });
+});
+
+describe("Warsaw wall-clock times", () => {
+  it("take the zone's change days right: the hour that does not exist and the one that happens twice", () => {
+    // 30 March 2025: at 02:00 CET clocks went to 03:00 CEST.
+    expect(parseReviewDate("2025-03-30 01:59")).toBe("2025-03-30T00:59:00.000Z");
+    expect(parseReviewDate("2025-03-30 02:30")).toBe("2025-03-30T01:30:00.000Z"); // does not exist: 03:30 CEST
+    expect(parseReviewDate("2025-03-30 03:00")).toBe("2025-03-30T01:00:00.000Z");
+    // 26 October 2025: at 03:00 CEST clocks went back to 02:00 CET; 02:30 happened twice.
+    expect(parseReviewDate("2025-10-26 01:30")).toBe("2025-10-25T23:30:00.000Z");
+    expect(parseReviewDate("2025-10-26 02:30")).toBe("2025-10-26T00:30:00.000Z"); // the first, summer-time one
+    expect(parseReviewDate("2025-10-26 03:30")).toBe("2025-10-26T02:30:00.000Z");
+  });
+
+  it("round-trips every quarter hour of a year through the zone", () => {
+    const format = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Warsaw", dateStyle: "short", timeStyle: "short", hourCycle: "h23" });
+    const misread: string[] = [];
+    for (let at = Date.UTC(2026, 0, 1); at < Date.UTC(2027, 0, 1); at += 15 * 60_000) {
+      const wall = format.format(new Date(at)); // "2026-07-14 18:30": what a Polish page shows
+      const parsed = parseReviewDate(wall);
+      if (parsed !== new Date(at).toISOString()) misread.push(`${wall} → ${parsed ?? "?"}`);
+    }
+    // Only the second pass through the repeated October hour is ambiguous: read as the first one.
+    expect(misread).toEqual(["2026-10-25 02:00 → 2026-10-25T00:00:00.000Z", "2026-10-25 02:15 → 2026-10-25T00:15:00.000Z", "2026-10-25 02:30 → 2026-10-25T00:30:00.000Z", "2026-10-25 02:45 → 2026-10-25T00:45:00.000Z"]);
   });
 });

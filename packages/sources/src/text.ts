@@ -26,8 +26,9 @@ const POLISH_MONTHS: Record<string, number> = {
 /**
  * Dates as review pages write them: ISO 8601, "12.03.2026 14:05", "2026-03-12 14:05[:59]" (Ceneo's
  * `time[datetime]`), "12 marca 2026" or "12 marca 2026 | 14:05" (Opineo). Local times without a
- * zone are taken as Europe/Warsaw's standard offset approximated by UTC+1. Returns an ISO
- * string, or undefined when the text is not a date.
+ * zone are Warsaw wall-clock times (Europe/Warsaw: CET in winter, CEST in summer; see
+ * `warsawToUtc`); a date without a time is noon there. Returns an ISO string, or undefined when
+ * the text is not a date.
  */
 export function parseReviewDate(value: string): string | undefined {
   const text = value.trim().toLowerCase();
@@ -51,9 +52,46 @@ export function parseReviewDate(value: string): string | undefined {
 function local(year: number, month: number, day: number, hour?: string, minute?: string, second?: string): string | undefined {
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
   if (Number(hour ?? 0) > 23 || Number(minute ?? 0) > 59 || Number(second ?? 0) > 59) return undefined;
-  const utc = Date.UTC(year, month - 1, day, Number(hour ?? 12) - 1, Number(minute ?? 0), Number(second ?? 0));
-  const date = new Date(utc);
-  return date.getUTCMonth() === month - 1 || hour !== undefined ? date.toISOString() : undefined;
+  const wall = Date.UTC(year, month - 1, day, Number(hour ?? 12), Number(minute ?? 0), Number(second ?? 0));
+  // 31.02 is not a date (Date.UTC would roll it over into March).
+  if (new Date(wall).getUTCMonth() !== month - 1) return undefined;
+  return new Date(warsawToUtc(wall)).toISOString();
+}
+
+const WARSAW = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/Warsaw",
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
+/** The Warsaw wall-clock time of an instant, written as if it were UTC (ms). */
+function warsawWallClock(instant: number): number {
+  const part: Record<string, number> = {};
+  for (const { type, value } of WARSAW.formatToParts(new Date(instant))) if (type !== "literal") part[type] = Number(value);
+  return Date.UTC(part.year ?? 1970, (part.month ?? 1) - 1, part.day ?? 1, part.hour ?? 0, part.minute ?? 0, part.second ?? 0) + (instant % 1000);
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The instant of a Warsaw wall-clock time (given as if UTC, ms), with the zone's rules (CET,
+ * CEST, and their history). Warsaw is one or two hours ahead of UTC. The hour that happens twice
+ * (the last Sunday of October, 02:00–02:59) is taken at its first, summer-time occurrence; the
+ * hour that does not exist (the last Sunday of March, 02:00–02:59) is read with the offset from
+ * before the change, so 02:30 is 03:30 summer time — as a clock that was not moved would say.
+ */
+export function warsawToUtc(wall: number): number {
+  const summer = wall - 2 * HOUR_MS;
+  if (warsawWallClock(summer) === wall) return summer;
+  const winter = wall - HOUR_MS;
+  if (warsawWallClock(winter) === wall) return winter;
+  // In the gap: the offset before it (winter time).
+  return winter;
 }
 
 /** A number as pages write it: "4,5", "4.5/5", "★ 4". */

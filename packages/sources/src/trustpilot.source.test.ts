@@ -14,13 +14,33 @@ const fixture = (name: string) => readFileSync(new URL(`./fixtures/trustpilot/${
 const source = (url: string) =>
   trustpilotSourceSchema.parse({ id: "tp-zuraw", type: "trustpilot", brands: ["zuraw"], schedule: "15 * * * *", url });
 
-/** `/review/zuraw.pl?page=N`: the page number picks the fixture; page 1 has no `page` parameter. */
+const BUILD = "categoriespages-consumersite-2026.11.3";
+const DATA_PATH = `/_next/data/${BUILD}/pl-PL/review/zuraw.pl.json`;
+
+/** What Next.js answers on a page's data route: the `props` of its `__NEXT_DATA__` as plain JSON. */
+function dataRouteAnswer(html: string): string {
+  const script = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  if (script === undefined) throw new Error("the fixture has no __NEXT_DATA__");
+  const data: unknown = JSON.parse(script);
+  if (typeof data !== "object" || data === null || !("props" in data)) throw new Error("the fixture's __NEXT_DATA__ has no props");
+  return JSON.stringify(data.props);
+}
+
+/**
+ * `/review/zuraw.pl?page=N` and its data route `/_next/data/<buildId>/pl-PL/review/zuraw.pl.json?page=N`:
+ * the page number picks the fixture; page 1 has no `page` parameter.
+ */
 function company(pages: Record<string, string>): FixtureHandler {
   return (request, response) => {
     const url = new URL(request.path, "http://fixture");
-    const page = url.pathname === "/review/zuraw.pl" ? pages[url.searchParams.get("page") ?? "1"] : undefined;
-    if (page === undefined) response.writeHead(404).end();
-    else response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(fixture(page));
+    const name = pages[url.searchParams.get("page") ?? "1"];
+    if (name !== undefined && url.pathname === "/review/zuraw.pl") {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(fixture(name));
+    } else if (name !== undefined && url.pathname === DATA_PATH) {
+      response.writeHead(200, { "content-type": "application/json" }).end(dataRouteAnswer(fixture(name)));
+    } else {
+      response.writeHead(404).end();
+    }
   };
 }
 
@@ -33,8 +53,9 @@ describe("trustpilot source", () => {
     const result = await trustpilotAdapter.poll(source(`${server.url}/review/zuraw.pl`), context());
 
     expect(result).toMatchObject({ pages: 2, requests: 2, parsed: 5, problems: [], stoppedBy: "last-page" });
-    // Asked newest first: Trustpilot's default order is "most relevant".
-    expect(server.requests.map((request) => request.path)).toEqual(["/review/zuraw.pl?sort=recency", "/review/zuraw.pl?sort=recency&page=2"]);
+    // Asked newest first: Trustpilot's default order is "most relevant". Page 2 through the
+    // data route of the build page 1 named.
+    expect(server.requests.map((request) => request.path)).toEqual(["/review/zuraw.pl?sort=recency", `${DATA_PATH}?sort=recency&page=2`]);
     expect(result.mentions.map((mention) => mention.nativeId)).toEqual(ORDER);
     for (const mention of result.mentions) expect(rawMentionSchema.parse(mention)).toEqual(mention);
 
@@ -138,5 +159,98 @@ describe("trustpilot source", () => {
       'Trustpilot review 6744f7a1b2c3d40017a9f608 has no readable date (dates.publishedDate, found "")',
       "Trustpilot review 6744f7a1b2c3d40017a9f609 has no text",
     ]);
+  });
+
+  describe("through the Next.js data route", () => {
+    /** The company's pages as served by build `build.id` (the page names it; its data route answers only for it). */
+    function deployed(build: { id: string }, answers: { data?: (page: string) => { status: number; headers?: Record<string, string>; body: string } } = {}): FixtureHandler {
+      return (request, response) => {
+        const url = new URL(request.path, "http://fixture");
+        const name = TWO_PAGES[(url.searchParams.get("page") ?? "1") as "1" | "2"];
+        if (name !== undefined && url.pathname === "/review/zuraw.pl") {
+          response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(fixture(name).replace(BUILD, build.id));
+          return;
+        }
+        if (name !== undefined && url.pathname === `/_next/data/${build.id}/pl-PL/review/zuraw.pl.json`) {
+          const answer = answers.data?.(name) ?? { status: 200, headers: { "content-type": "application/json" }, body: dataRouteAnswer(fixture(name)) };
+          response.writeHead(answer.status, answer.headers).end(answer.body);
+          return;
+        }
+        response.writeHead(404).end();
+      };
+    }
+    const paths = (server: { requests: { path: string }[] }) => server.requests.map((request) => request.path);
+
+    it("reads a page from the route's JSON exactly as from the page", async () => {
+      // Serve page 2's route with the captured answer, not one derived from the page.
+      const captured = await serve((request, response) =>
+        request.path.startsWith(DATA_PATH)
+          ? response.writeHead(200, { "content-type": "application/json" }).end(fixture("data-page-2.json"))
+          : company(TWO_PAGES)(request, response),
+      );
+      const fromPages = await serve((request, response) =>
+        request.path.startsWith("/_next/") ? response.writeHead(404).end() : company(TWO_PAGES)(request, response),
+      );
+      const routed = await trustpilotAdapter.poll(source(`${captured.url}/review/zuraw.pl`), context());
+      const paged = await trustpilotAdapter.poll(source(`${fromPages.url}/review/zuraw.pl`), context());
+
+      expect(paths(captured)).toEqual(["/review/zuraw.pl?sort=recency", `${DATA_PATH}?sort=recency&page=2`]);
+      expect(routed.mentions.map((mention) => mention.nativeId)).toEqual(ORDER);
+      const origin = (url: string) => url.replaceAll(captured.url, "ORIGIN").replaceAll(fromPages.url, "ORIGIN");
+      expect(JSON.parse(origin(JSON.stringify(routed.mentions)))).toEqual(JSON.parse(origin(JSON.stringify(paged.mentions))));
+    });
+
+    it("remembers the build for the source: the next poll reads even page 1 through the route", async () => {
+      const server = await serve(deployed({ id: BUILD }));
+      const tp = source(`${server.url}/review/zuraw.pl`);
+      await trustpilotAdapter.poll(tp, context());
+      const second = await trustpilotAdapter.poll(tp, context({ mode: "incremental", seen: new Set([ORDER[0]!]) }));
+
+      expect(second).toMatchObject({ mentions: [], stoppedBy: "seen", requests: 1 });
+      expect(paths(server).slice(2)).toEqual([`${DATA_PATH}?sort=recency`]);
+    });
+
+    it("takes a 404 on the route for a new build: reads the page once and goes on with the new build id", async () => {
+      const build = { id: BUILD };
+      const server = await serve(deployed(build));
+      const tp = source(`${server.url}/review/zuraw.pl`);
+      await trustpilotAdapter.poll(tp, context());
+      build.id = "categoriespages-consumersite-2026.11.4";
+      const result = await trustpilotAdapter.poll(tp, context());
+
+      expect(result.mentions.map((mention) => mention.nativeId)).toEqual(ORDER);
+      expect(result.requests).toBe(3);
+      expect(paths(server).slice(2)).toEqual([
+        `${DATA_PATH}?sort=recency`,
+        "/review/zuraw.pl?sort=recency",
+        "/_next/data/categoriespages-consumersite-2026.11.4/pl-PL/review/zuraw.pl.json?sort=recency&page=2",
+      ]);
+    });
+
+    it("falls back to the page when the route answers something else, and leaves the route alone until the build changes", async () => {
+      // A proxy or CDN in between answering the route with a page of its own.
+      const server = await serve(deployed({ id: BUILD }, { data: () => ({ status: 200, headers: { "content-type": "text/html" }, body: "<html><body>Przerwa techniczna</body></html>" }) }));
+      const tp = source(`${server.url}/review/zuraw.pl`);
+      const first = await trustpilotAdapter.poll(tp, context());
+      const second = await trustpilotAdapter.poll(tp, context());
+
+      expect(first.mentions.map((mention) => mention.nativeId)).toEqual(ORDER);
+      expect(second.mentions.map((mention) => mention.nativeId)).toEqual(ORDER);
+      expect(paths(server)).toEqual([
+        "/review/zuraw.pl?sort=recency",
+        `${DATA_PATH}?sort=recency&page=2`,
+        "/review/zuraw.pl?sort=recency&page=2",
+        "/review/zuraw.pl?sort=recency",
+        "/review/zuraw.pl?sort=recency&page=2",
+      ]);
+    });
+
+    it("fails the poll on a bot wall at the route instead of trying the page behind the same wall", async () => {
+      const wall = { status: 403, headers: { "cf-mitigated": "challenge", server: "cloudflare", "content-type": "text/html" }, body: "<title>Just a moment...</title>" };
+      const server = await serve(deployed({ id: BUILD }, { data: () => wall }));
+      const tp = source(`${server.url}/review/zuraw.pl`);
+      await expect(trustpilotAdapter.poll(tp, context())).rejects.toMatchObject({ code: "SOURCE_HTTP", context: { status: 403, botWall: { vendor: "Cloudflare" } } });
+      expect(paths(server)).toEqual(["/review/zuraw.pl?sort=recency", `${DATA_PATH}?sort=recency&page=2`]);
+    });
   });
 });

@@ -27,3 +27,4 @@ export { startGooglePlayApi, useGooglePlayApi, PLAY_FIXTURE_MAX_REPLY, type Goog
 export { startGoogleBusinessApi, useGoogleBusinessApi, BUSINESS_FIXTURE_MAX_REPLY_BYTES, type GoogleBusinessApi, type GoogleBusinessApiOptions, type BusinessApiReview, type BusinessReviewSeed } from "./stores/google-business-api.ts";
 export type { GoogleFault, FailNextOptions, GoogleApiRequest } from "./stores/google-fixture.ts";
 export { startAppStoreConnectApi, useAppStoreConnectApi, type AppStoreConnectApi, type AppStoreConnectApiOptions, type AppStoreConnectFailure, type AppStoreConnectRequestLog, type FixtureCustomerReview, type FixtureReviewResponse } from "./stores/app-store-connect-api.ts";
+export { demoRun, type DemoRun } from "./demo-run.ts";

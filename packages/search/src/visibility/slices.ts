@@ -21,7 +21,7 @@ export function sourceVisible(team: Pick<TeamConfig, "slice">, source: { id: str
 
 const GENERIC_HEALTH: Record<NonNullable<SourceHealth["alert"]>["code"], string> = {
   LAYOUT_CHANGED: "the source's pages no longer parse: its layout has probably changed",
-  BLOCKED: "the source refuses the collector (403 or 429 twice in a row)",
+  BLOCKED: "the source refuses the collector (403 or 429 twice in a row, or at once when the site's bot protection refuses)",
   FAILING: "the collector's requests to the source keep failing",
 };
 

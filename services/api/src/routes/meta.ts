@@ -23,6 +23,11 @@ export function dashboardPolicy(page: string): string {
   ].join("; ");
 }
 
+/** The dashboard's icon: a speech bubble in the header's colours. */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d2330"/>' +
+  '<path d="M7 9h18v11H14l-5 4v-4H7z" fill="#6ea8ff"/></svg>';
+
 /** Health, readiness, metrics and the dashboard: the routes outside /api/v1, without a key. */
 export function metaRoutes(app: FastifyInstance, options: MetaOptions): void {
   app.get("/healthz", { logLevel: "warn" }, async () => ({ status: "ok" }));
@@ -44,5 +49,9 @@ export function metaRoutes(app: FastifyInstance, options: MetaOptions): void {
   const policy = dashboardPolicy(dashboard);
   app.get("/", { logLevel: "warn" }, async (_request, reply) =>
     reply.type("text/html; charset=utf-8").header("content-security-policy", policy).header("x-content-type-options", "nosniff").header("referrer-policy", "no-referrer").send(dashboard),
+  );
+  // Its icon: without one, the browser asks for /favicon.ico on every load and logs the 404.
+  app.get("/favicon.svg", { logLevel: "warn" }, async (_request, reply) =>
+    reply.type("image/svg+xml").header("cache-control", "public, max-age=86400").header("x-content-type-options", "nosniff").send(FAVICON),
   );
 }
