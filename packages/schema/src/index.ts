@@ -148,6 +148,7 @@ export {
   replyStateSchema,
   replyCommandSchema,
   replyIdempotencyKey,
+  replyTextSha,
   replyReceiptSchema,
   replyTemplateSchema,
   replyRuleConditionsSchema,

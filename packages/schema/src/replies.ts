@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { sourceTypeSchema } from "./mention.ts";
 
@@ -146,6 +147,11 @@ export const replyCommandSchema = z.object({
 });
 export type ReplyCommand = z.infer<typeof replyCommandSchema>;
 
+/** A fingerprint of a reply's text, as receipts record it. */
+export function replyTextSha(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
 /** The idempotency key of one reply version's operation: the same for every retry of it. */
 export function replyIdempotencyKey(mentionId: string, version: number, operation: ReplyOperation): string {
   return `${mentionId}:v${version}:${operation}`;
@@ -167,6 +173,12 @@ export const replyReceiptSchema = z.object({
   at: z.iso.datetime({ offset: true }),
   storeReplyId: z.string().max(512).optional(),
   error: replyErrorSchema.optional(),
+  /**
+   * A fingerprint of the text a post carried (`replyTextSha`): a command of the same key with
+   * another text — two agents sending different texts as the same version at the same moment —
+   * is not taken for one already carried out.
+   */
+  textSha: z.string().max(64).optional(),
 });
 export type ReplyReceipt = z.infer<typeof replyReceiptSchema>;
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "@odzew/core";
+import { applyReplyEvent } from "@odzew/replies";
 import { replyCommandSchema, replyIdempotencyKey, replyReceiptSchema, workflowEventSchema, type ReplyCommand, type ReplyReceipt } from "@odzew/schema";
 import {
   DEFAULT_RETRY_POLICY,
+  conflictEvent,
   failedReceipt,
   outcomeEvent,
   planCommand,
@@ -55,6 +57,29 @@ describe("planCommand", () => {
   it("asks the store first after a crash between the sending receipt and the outcome", () => {
     expect(planCommand(command(), receipt("sending", 0))).toEqual({ kind: "send", check: true });
     expect(planCommand(command({ attempt: 1 }), receipt("sending", 1))).toEqual({ kind: "send", check: true });
+  });
+
+  it("does not take another text sent under the same key for done: two agents raced on one version", () => {
+    const first = command({ text: "Dziękujemy, Pani Anno!" });
+    const racing = command({ text: "Przepraszamy za kłopot, Pani Anno." });
+    const sent = sentReceipt(first, AT);
+    expect(sent.textSha).toBeDefined();
+    // The same text again: done, its outcome re-emitted. Another text: refused, not sent, never "done".
+    expect(planCommand(first, sent)).toMatchObject({ kind: "done" });
+    expect(planCommand(racing, sent)).toEqual({ kind: "conflict" });
+    expect(planCommand(racing, failedReceipt(first, AT, REJECTED))).toEqual({ kind: "conflict" });
+    // The event says so in words, with an id of its own (never the recorded outcome's).
+    const event = workflowEventSchema.parse(conflictEvent(racing, AT));
+    expect(event).toMatchObject({ type: "reply-failed", reply: { version: 2, error: { code: "REPLY_CONFLICT", retryable: false } } });
+    expect(event.eventId).not.toBe(outcomeEvent(first, { ...sent, state: "sent" }).eventId);
+    expect(event.eventId).not.toBe(replyOutcomeEventId(first.idempotencyKey, 0, "failed"));
+    expect(conflictEvent(racing, AT)).toEqual(conflictEvent(racing, AT));
+    // Folded after the sent one, it leaves the reply that went out in place.
+    const folded = [outcomeEvent(first, { ...sent, state: "sent" }), event].reduce<ReturnType<typeof applyReplyEvent>>(
+      (state, next) => applyReplyEvent(state, next, first.publishedAt),
+      undefined,
+    );
+    expect(folded).toMatchObject({ status: "sent", text: "Dziękujemy, Pani Anno!" });
   });
 
   it("never calls the store again for an attempt already carried out: it re-emits that outcome", () => {

@@ -7,6 +7,7 @@ import {
   type ReplyEventPayload,
   type ReplyReceipt,
   type WorkflowEvent,
+  replyTextSha,
 } from "@odzew/schema";
 import { sameReplyText } from "@odzew/replies";
 
@@ -21,7 +22,12 @@ export type ReplyStep =
   /** This attempt (or a later one) was carried out already: re-emit its event, touch nothing at the store. */
   | { kind: "done"; receipt: ReplyReceipt & { state: "sent" | "failed" } }
   /** Call the store; `check`: ask its current reply first, the outcome of an earlier call being unclear. */
-  | { kind: "send"; check: boolean };
+  | { kind: "send"; check: boolean }
+  /**
+   * Another text was carried out under this key already: two agents sent different texts as the
+   * same version at the same moment. This one is not sent; a `reply-failed` event says why.
+   */
+  | { kind: "conflict" };
 
 /** Codes whose outcome at the store is unknown: the store may have taken the reply before failing. */
 const UNCLEAR_CODES = new Set(["REPLY_UNAVAILABLE"]);
@@ -31,6 +37,9 @@ export function planCommand(command: ReplyCommand, receipt: ReplyReceipt | undef
   if (receipt.state === "sending") {
     // A responder died between calling the store and recording the outcome.
     return { kind: "send", check: true };
+  }
+  if (command.operation === "post" && command.text !== undefined && receipt.textSha !== undefined && receipt.textSha !== replyTextSha(command.text)) {
+    return { kind: "conflict" };
   }
   if (receipt.attempt >= command.attempt) return { kind: "done", receipt: { ...receipt, state: receipt.state } };
   // A retry of an earlier attempt: after a sent one (a retry raced the success) or an unclear
@@ -134,7 +143,40 @@ function receiptBase(command: ReplyCommand, at: Date) {
     mentionId: command.mentionId,
     attempt: command.attempt,
     at: at.toISOString(),
+    ...(command.operation === "post" && command.text !== undefined ? { textSha: replyTextSha(command.text) } : {}),
   } as const;
+}
+
+/**
+ * The `reply-failed` event of a command whose key was carried out with another text (see
+ * `ReplyStep` conflict). Its id is its own (key, attempt and this text), so it never takes the
+ * place of the outcome that was recorded; the fold keeps the reply that was sent.
+ */
+export function conflictEvent(command: ReplyCommand, at: Date): WorkflowEvent {
+  const sha = replyTextSha(command.text ?? "");
+  return {
+    schemaVersion: WORKFLOW_SCHEMA_VERSION,
+    eventId: replyOutcomeEventId(`${command.idempotencyKey}:${sha}`, command.attempt, "failed"),
+    mentionId: command.mentionId,
+    publishedAt: command.publishedAt,
+    team: command.team,
+    actor: command.requestedBy,
+    type: "reply-failed",
+    reply: {
+      version: command.version,
+      operation: command.operation,
+      channel: "api",
+      idempotencyKey: command.idempotencyKey,
+      attempt: command.attempt,
+      ...(command.text !== undefined ? { text: command.text } : {}),
+      error: {
+        code: "REPLY_CONFLICT",
+        message: `another text was sent as reply version ${command.version} at the same moment, so this one was not sent; read the reply that went out and, if yours is still needed, send it as a new reply`,
+        retryable: false,
+      },
+    },
+    at: at.toISOString(),
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { COLLECT_JOB_SCHEMA_VERSION, replyCommandSchema, replyReceiptSchema, typ
 import { replyAdapterFor, type HttpClient, type ReplyAdapter, type ReplyContext } from "@odzew/sources";
 import {
   DEFAULT_RETRY_POLICY,
+  conflictEvent,
   failedReceipt,
   outcomeEvent,
   planCommand,
@@ -121,6 +122,13 @@ export function createResponder(options: ResponderOptions): BatchWorker {
 
   async function carryOut(command: ReplyCommand, context: BatchContext): Promise<void> {
     const step = planCommand(command, written.get(command.idempotencyKey) ?? receipts.get(command.idempotencyKey));
+    if (step.kind === "conflict") {
+      // Two agents sent different texts as one version: the first went out; this one is refused, in words.
+      metrics.failed.inc({ source: command.source.id, code: "REPLY_CONFLICT" });
+      await publish(options.producer, options.topics.workflowEvents, [{ key: command.mentionId, value: conflictEvent(command, now()) }]);
+      logger.warn({ mentionId: command.mentionId, key: command.idempotencyKey, attempt: command.attempt }, "another text of this reply version went out already; this one not sent");
+      return;
+    }
     if (step.kind === "done") {
       // Delivered again after it was carried out (a crash before the commit, a duplicate): the same event again, harmless.
       metrics.deduplicated.inc();
