@@ -50,6 +50,9 @@ const SOURCE_LABELS: Partial<Record<string, string>> = {
   allegro: "Allegro",
   feed: "the feed",
   html: "the site",
+  bluesky: "Bluesky",
+  reddit: "Reddit",
+  youtube: "YouTube",
 };
 
 export function sourceLabel(type: SourceType | string): string {

@@ -284,6 +284,112 @@ export const feedSourceSchema = z.strictObject({
   lang: z.string().min(2).max(8).optional(),
 });
 
+/**
+ * Reddit search through the OAuth API with an app-only token (client credentials): posts found
+ * by `query` (Reddit's search syntax), Reddit-wide or in `subreddits`; with `subreddits`, also
+ * the newest comments there that contain the query's words (the API has no comment search).
+ */
+export const redditSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("reddit"),
+  query: z.string().trim().min(1, 'a search such as "Żuraw" OR "księgarnia Żuraw"').max(512, "Reddit accepts searches of at most 512 characters"),
+  subreddits: z
+    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_]{1,20}$/, "a subreddit's name without r/, e.g. Polska"))
+    .min(1)
+    .max(50)
+    .optional(),
+  /** Read the newest comments of `subreddits` too (needs `subreddits`). */
+  comments: z.boolean().default(true),
+  clientIdEnv: envName.default("REDDIT_CLIENT_ID"),
+  clientSecretEnv: envName.default("REDDIT_CLIENT_SECRET"),
+  /** Reddit's required form: <platform>:<app ID>:<version> (by /u/<username>). */
+  userAgent: z
+    .string()
+    .regex(/^[^:\s]+:[^:\s]+:[^:\s]+ \(by \/u\/[A-Za-z0-9_-]{3,20}\)$/, 'Reddit\'s form <platform>:<app ID>:<version> (by /u/<your Reddit username>), e.g. "server:pl.example.odzew:v1.0.0 (by /u/example)"'),
+  baseUrl: httpUrl("the API host").default("https://oauth.reddit.com"),
+  tokenUrl: httpUrl("the OAuth token endpoint").default("https://www.reddit.com/api/v1/access_token"),
+});
+
+
+/**
+ * Bluesky posts that mention the brand, through `app.bsky.feed.searchPosts` (newest first).
+ * `query` is one search as Bluesky reads it (phrases in quotes, `-word` to leave out,
+ * `lang:`/`from:`); `terms` are searched one by one (Bluesky's query syntax has no documented OR).
+ * Without `auth`, the public AppView: the first page (the newest `pageSize` posts) per poll only,
+ * since it refuses `cursor` to anonymous callers; with `auth` (an app password), paging through
+ * your account's PDS.
+ */
+export const blueskySourceSchema = z
+  .strictObject({
+    ...sourceBase,
+    type: z.literal("bluesky"),
+    query: z.string().trim().min(1, 'a search such as "Żuraw" or "księgarnia Żuraw" -dźwig').max(512, "at most 512 characters").optional(),
+    terms: z.array(z.string().trim().min(1, "an alias such as Żuraw").max(200)).min(1).max(10, "at most 10 terms: each is one search per poll").optional(),
+    /** Only posts whose author marked them as in this language (`record.langs`). */
+    lang: lang.optional(),
+    /** Never older than this (a date YYYY-MM-DD or an ISO datetime): bounds the first backfill. */
+    since: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, "a date such as 2026-01-01 or an ISO datetime such as 2026-01-01T00:00:00Z")
+      .optional(),
+    /** Posts per request (the API's maximum is 100). */
+    pageSize: z.number().int().min(1).max(100, "Bluesky returns at most 100 posts per request").default(100),
+    /**
+     * Sign in with an app password (Settings → Privacy and security → App passwords), by the names
+     * of the variables holding the handle (or DID/email) and the app password; the search then goes
+     * to `service` (your PDS) and can page.
+     */
+    auth: z
+      .strictObject({
+        identifierEnv: envName.default("BLUESKY_IDENTIFIER"),
+        appPasswordEnv: envName.default("BLUESKY_APP_PASSWORD"),
+        service: httpUrl("your PDS (https://bsky.social for accounts hosted by Bluesky)").default("https://bsky.social"),
+      })
+      .optional(),
+    /** Where searchPosts is asked: by default the public AppView, or `auth.service` when signed in. */
+    baseUrl: httpUrl("the AppView or PDS host, e.g. https://public.api.bsky.app").optional(),
+  })
+  .superRefine((source, ctx) => {
+    if ((source.query === undefined) === (source.terms === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["query"], message: "give either query (one search) or terms (a list of aliases searched one by one), not both or neither" });
+    }
+  });
+
+/**
+ * Comments on YouTube through the Data API v3 with an API key: on every video of the brand's
+ * channel (`channelId`, commentThreads.list allThreadsRelatedToChannelId) and/or on the newest
+ * videos a search for the brand finds (`search`, search.list then commentThreads.list per video).
+ * Quota-aware: a search costs 100 units and a page of comments 1; `dailyQuota` is what the key's
+ * Google Cloud project may spend a day (10,000 by default), shared by the sources using that key.
+ */
+export const youtubeSourceSchema = z
+  .strictObject({
+    ...sourceBase,
+    type: z.literal("youtube"),
+    /** The brand's own channel: UC followed by 22 characters (YouTube Studio → Settings → Channel → Advanced settings). */
+    channelId: z.string().regex(/^UC[A-Za-z0-9_-]{22}$/, "a channel id: UC followed by 22 letters, digits, - or _, e.g. UCxxxxxxxxxxxxxxxxxxxxxx").optional(),
+    search: z
+      .strictObject({
+        /** What search.list is asked (`q`): YouTube's syntax, `|` for OR and `-` to leave a word out. */
+        query: z.string().trim().min(1, 'a search such as "Żuraw" or Żuraw|zuraw -dźwig').max(500),
+        /** The newest videos found per poll whose comments are read (search.list maxResults, at most 50). */
+        maxVideos: z.number().int().min(1).max(50, "search.list returns at most 50 videos per request").default(10),
+        /** Prefer videos in this language (relevanceLanguage). */
+        lang: lang.optional(),
+        /** Videos viewable in this country (regionCode). */
+        country: country.optional(),
+      })
+      .optional(),
+    apiKeyEnv: envName.default("YOUTUBE_API_KEY"),
+    /** Quota units the key's project may spend a day; Google resets it at midnight Pacific time. */
+    dailyQuota: z.number().int().min(1).max(100_000_000).default(10_000),
+    baseUrl: httpUrl("the API host").default("https://www.googleapis.com"),
+  })
+  .superRefine((source, ctx) => {
+    if (source.channelId === undefined && source.search === undefined) {
+      ctx.addIssue({ code: "custom", path: ["channelId"], message: "give channelId (comments on your channel's videos), search (comments on videos found by a search), or both" });
+    }
+  });
 
 export const sourceConfigSchema = z.discriminatedUnion(
   "type",
@@ -299,6 +405,9 @@ export const sourceConfigSchema = z.discriminatedUnion(
     allegroSourceSchema,
     feedSourceSchema,
     htmlSourceSchema,
+    blueskySourceSchema,
+    redditSourceSchema,
+    youtubeSourceSchema,
   ],
   {
     error: (issue) =>
@@ -321,6 +430,9 @@ export type CeneoSourceConfig = z.infer<typeof ceneoSourceSchema>;
 export type TrustpilotSourceConfig = z.infer<typeof trustpilotSourceSchema>;
 export type AllegroSourceConfig = z.infer<typeof allegroSourceSchema>;
 export type FeedSourceConfig = z.infer<typeof feedSourceSchema>;
+export type BlueskySourceConfig = z.infer<typeof blueskySourceSchema>;
+export type RedditSourceConfig = z.infer<typeof redditSourceSchema>;
+export type YoutubeSourceConfig = z.infer<typeof youtubeSourceSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 export type SourcesFile = z.infer<typeof sourcesFileSchema>;
 

@@ -21,6 +21,9 @@ export const SOURCE_TYPES = [
   "allegro",
   "feed",
   "html",
+  "bluesky",
+  "reddit",
+  "youtube",
 ] as const;
 export const sourceTypeSchema = z.enum(SOURCE_TYPES);
 export type SourceType = z.infer<typeof sourceTypeSchema>;

@@ -4,6 +4,7 @@ import type { PollContext, PollResult, SourceAdapter } from "./adapter.ts";
 import { allegroAdapter } from "./allegro.source.ts";
 import { appStoreAdapter } from "./app-store.source.ts";
 import { appStoreConnectAdapter } from "./app-store-connect.source.ts";
+import { blueskyAdapter } from "./bluesky.source.ts";
 import { ceneoAdapter } from "./ceneo.source.ts";
 import { feedAdapter } from "./feed.source.ts";
 import { googleBusinessAdapter } from "./google-business.source.ts";
@@ -11,7 +12,9 @@ import { googlePlacesAdapter } from "./google-places.source.ts";
 import { googlePlayAdapter } from "./google-play.source.ts";
 import { htmlAdapter } from "./html.source.ts";
 import { opineoAdapter } from "./opineo.source.ts";
+import { redditAdapter } from "./reddit.source.ts";
 import { trustpilotAdapter } from "./trustpilot.source.ts";
+import { youtubeAdapter } from "./youtube.source.ts";
 
 type AdapterFor = { [T in SourceConfig["type"]]: SourceAdapter<Extract<SourceConfig, { type: T }>> };
 
@@ -28,6 +31,9 @@ const ADAPTERS: AdapterFor = {
   allegro: allegroAdapter,
   feed: feedAdapter,
   html: htmlAdapter,
+  bluesky: blueskyAdapter,
+  reddit: redditAdapter,
+  youtube: youtubeAdapter,
 };
 
 /** Poll a source with the adapter of its type. */
