@@ -52,6 +52,16 @@ export interface PollContext {
   lookFor?: ReadonlySet<string>;
 }
 
+/**
+ * A secret a source cannot work without, by the name of its environment variable (trimmed); when
+ * it is not set, `CONFIG_INVALID` naming the variable and what it holds (`what`), never a value.
+ */
+export function requiredSecret(secret: (name: string) => string | undefined, name: string, what: string, context: Record<string, unknown> = {}): string {
+  const value = secret(name)?.trim();
+  if (!value) throw new OdzewError("CONFIG_INVALID", `the environment variable ${name} (${what}) is not set`, { context: { ...context, variable: name } });
+  return value;
+}
+
 /** A short fingerprint of a review's reply as the source shows it; "" for none. */
 export function replyFingerprint(reply: { text: string } | undefined): string {
   if (!reply || reply.text.trim() === "") return "";

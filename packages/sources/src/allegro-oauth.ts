@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { OdzewError } from "@odzew/core";
 import type { AllegroSourceConfig } from "@odzew/schema";
+import { requiredSecret } from "./adapter.ts";
 import type { HttpClient } from "./http-client.ts";
 
 /**
@@ -54,15 +55,7 @@ interface AllegroSecrets {
 
 /** The three OAuth secrets of the source; a missing one is `CONFIG_INVALID` naming its variable. */
 export function readAllegroSecrets(source: AllegroSourceConfig, context: Pick<AllegroTokenContext, "secret">): AllegroSecrets {
-  const read = (name: string, what: string) => {
-    const value = context.secret(name)?.trim();
-    if (!value) {
-      throw new OdzewError("CONFIG_INVALID", `the environment variable ${name} (${what} of the Allegro source ${source.id}) is not set`, {
-        context: { source: source.id, variable: name },
-      });
-    }
-    return value;
-  };
+  const read = (name: string, what: string) => requiredSecret(context.secret, name, `${what} of the Allegro source ${source.id}`, { source: source.id });
   return {
     clientId: read(source.oauth.clientIdEnv, "the Allegro application's Client ID"),
     clientSecret: read(source.oauth.clientSecretEnv, "the Allegro application's Client Secret"),

@@ -2,6 +2,7 @@ import { createPrivateKey, sign, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { OdzewError } from "@odzew/core";
 import type { AppStoreConnectSourceConfig } from "@odzew/schema";
+import { requiredSecret } from "./adapter.ts";
 
 /**
  * Tokens for the App Store Connect API: a JWT signed with ES256 by the team API key's private key
@@ -91,11 +92,7 @@ export interface ResolvedApiKey {
  * `CONFIG_INVALID` error that names it.
  */
 export function resolveApiKey(apiKey: AppStoreConnectSourceConfig["apiKey"], secret: (name: string) => string | undefined): ResolvedApiKey {
-  const required = (name: string, what: string) => {
-    const value = secret(name)?.trim();
-    if (!value) throw new OdzewError("CONFIG_INVALID", `the environment variable ${name} (${what} of the App Store Connect API key) is not set`, { context: { variable: name } });
-    return value;
-  };
+  const required = (name: string, what: string) => requiredSecret(secret, name, `${what} of the App Store Connect API key`);
   const issuerId = required(apiKey.issuerIdEnv, "the issuer ID");
   const keyId = required(apiKey.keyIdEnv, "the key ID");
   const keyFile = ENV_NAME.test(apiKey.privateKeyFile) ? required(apiKey.privateKeyFile, "the path of the .p8 file") : apiKey.privateKeyFile;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { OdzewError } from "@odzew/core";
 import { MENTION_SCHEMA_VERSION, mentionId, type BlueskySourceConfig, type RawMention } from "@odzew/schema";
-import { paginate, type Page, type PollContext, type PollProblem, type PollResult, type SourceAdapter } from "./adapter.ts";
+import { paginate, requiredSecret, type Page, type PollContext, type PollProblem, type PollResult, type SourceAdapter } from "./adapter.ts";
 import { isRecord } from "./google-oauth.ts";
 import { cleanText } from "./text.ts";
 
@@ -252,11 +252,7 @@ const sessions = new Map<string, CachedSession>();
 type Auth = NonNullable<BlueskySourceConfig["auth"]>;
 
 function readCredentials(auth: Auth, context: Pick<PollContext, "secret">): { identifier: string; password: string } {
-  const read = (name: string, what: string) => {
-    const value = context.secret(name)?.trim();
-    if (!value) throw new OdzewError("CONFIG_INVALID", `the environment variable ${name} (${what}) is not set`, { context: { variable: name } });
-    return value;
-  };
+  const read = (name: string, what: string) => requiredSecret(context.secret, name, what);
   return { identifier: read(auth.identifierEnv, "the Bluesky handle, DID or email to sign in with"), password: read(auth.appPasswordEnv, "a Bluesky app password") };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { OdzewError } from "@odzew/core";
-import type { PollContext } from "./adapter.ts";
+import { requiredSecret, type PollContext } from "./adapter.ts";
 
 /** Where the OAuth client and the refresh token of a Google user come from. */
 export interface GoogleOAuthConfig {
@@ -33,15 +33,7 @@ const inFlight = new Map<string, Promise<CacheEntry>>();
 
 /** Read the three OAuth secrets; a missing one is a configuration error naming its variable. */
 export function readOAuthSecrets(config: GoogleOAuthConfig, context: Pick<PollContext, "secret">) {
-  const read = (name: string, what: string) => {
-    const value = context.secret(name)?.trim();
-    if (!value) {
-      throw new OdzewError("CONFIG_INVALID", `the environment variable ${name} (${what}) is not set`, {
-        context: { variable: name },
-      });
-    }
-    return value;
-  };
+  const read = (name: string, what: string) => requiredSecret(context.secret, name, what);
   return {
     clientId: read(config.clientIdEnv, "the OAuth client id"),
     clientSecret: read(config.clientSecretEnv, "the OAuth client secret"),

@@ -1,6 +1,6 @@
 import { OdzewError } from "@odzew/core";
 import { MENTION_SCHEMA_VERSION, mentionId, type GooglePlacesSourceConfig, type RawMention } from "@odzew/schema";
-import { paginate, type Page, type PollProblem, type SourceAdapter } from "./adapter.ts";
+import { paginate, requiredSecret, type Page, type PollProblem, type SourceAdapter } from "./adapter.ts";
 import { googleApiError, googleTimestamp, isRecord, readGoogleJson } from "./google-oauth.ts";
 import { cleanText, normaliseRating } from "./text.ts";
 
@@ -22,12 +22,7 @@ const FIELD_MASK = "id,displayName,reviews";
 export const googlePlacesAdapter: SourceAdapter<GooglePlacesSourceConfig> = {
   type: "google-places",
   async poll(source, context) {
-    const apiKey = context.secret(source.apiKeyEnv)?.trim();
-    if (!apiKey) {
-      throw new OdzewError("CONFIG_INVALID", `the environment variable ${source.apiKeyEnv} (the Google Places API key) is not set`, {
-        context: { variable: source.apiKeyEnv },
-      });
-    }
+    const apiKey = requiredSecret(context.secret, source.apiKeyEnv, "the Google Places API key");
     const collectedAt = context.now.toISOString();
     const url = `${source.baseUrl.replace(/\/+$/, "")}/v1/places/${encodeURIComponent(source.placeId)}?languageCode=${encodeURIComponent(source.lang)}`;
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { OdzewError } from "@odzew/core";
 import { MENTION_SCHEMA_VERSION, mentionId, type RawMention, type RedditSourceConfig } from "@odzew/schema";
-import { paginate, resolveUrl, type Page, type PollContext, type PollProblem, type SourceAdapter } from "./adapter.ts";
+import { paginate, requiredSecret, resolveUrl, type Page, type PollContext, type PollProblem, type SourceAdapter } from "./adapter.ts";
 import { cleanText } from "./text.ts";
 
 const MAX_TEXT = 100_000;
@@ -62,15 +62,8 @@ interface Credentials {
 }
 
 function readCredentials(source: RedditSourceConfig, context: Pick<PollContext, "secret">): Credentials {
-  const read = (name: string, what: string) => {
-    const value = context.secret(name)?.trim();
-    if (!value) {
-      throw new OdzewError("CONFIG_INVALID", `source ${source.id}: the environment variable ${name} (${what}, from https://www.reddit.com/prefs/apps) is not set`, {
-        context: { variable: name, sourceId: source.id },
-      });
-    }
-    return value;
-  };
+  const read = (name: string, what: string) =>
+    requiredSecret(context.secret, name, `${what} of the Reddit source ${source.id}, from https://www.reddit.com/prefs/apps`, { sourceId: source.id });
   return { clientId: read(source.clientIdEnv, "the Reddit app's client id"), clientSecret: read(source.clientSecretEnv, "the Reddit app's secret") };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { OdzewError } from "@odzew/core";
 import { MENTION_SCHEMA_VERSION, mentionId, type RawMention, type YoutubeSourceConfig } from "@odzew/schema";
-import { paginate, type Page, type PollContext, type PollProblem, type PollResult, type SourceAdapter } from "./adapter.ts";
+import { paginate, requiredSecret, type Page, type PollContext, type PollProblem, type PollResult, type SourceAdapter } from "./adapter.ts";
 import { googleTimestamp, isRecord, readGoogleJson } from "./google-oauth.ts";
 import { cleanText } from "./text.ts";
 
@@ -46,12 +46,7 @@ export const YOUTUBE_QUOTA_COST = { search: 100, commentThreads: 1 } as const;
 export const youtubeAdapter: SourceAdapter<YoutubeSourceConfig> = {
   type: "youtube",
   async poll(source, context) {
-    const apiKey = context.secret(source.apiKeyEnv)?.trim();
-    if (!apiKey) {
-      throw new OdzewError("CONFIG_INVALID", `the environment variable ${source.apiKeyEnv} (the YouTube Data API key) is not set`, {
-        context: { variable: source.apiKeyEnv },
-      });
-    }
+    const apiKey = requiredSecret(context.secret, source.apiKeyEnv, "the YouTube Data API key");
     const poll = new YoutubePoll(source, context, apiKey);
     return poll.run();
   },

@@ -13,9 +13,8 @@ import {
   sendGoogleError,
   sendJson,
   useStoreFixture,
-  type FailNextOptions,
   type GoogleApiRequest,
-  type GoogleFault,
+  type GoogleFixtureControls,
 } from "./google-fixture.ts";
 
 /** ReviewReply.comment: "The maximum length is 4096 bytes." */
@@ -52,7 +51,7 @@ export interface GoogleBusinessApiOptions {
   reviews?: BusinessReviewSeed[];
 }
 
-export interface GoogleBusinessApi {
+export interface GoogleBusinessApi extends GoogleFixtureControls {
   /** The API host: the source's `baseUrl`. */
   url: string;
   /** The OAuth token endpoint: the source's `tokenUrl`. */
@@ -70,17 +69,8 @@ export interface GoogleBusinessApi {
   /** One review's reply text, if any. */
   replyOf(reviewId: string): string | undefined;
   addReview(seed: BusinessReviewSeed): void;
-  /** Inject a failure into the next request(s): see `GoogleFault`. */
-  failNext(kind: GoogleFault, options?: FailNextOptions): void;
-  /** Every access token handed out so far is refused from now on (401), as after expiry. */
-  expireTokens(): void;
-  /** Access tokens the token endpoint handed out. */
-  tokensIssued(): number;
-  /** Every request answered (the token endpoint's too), in order. */
-  requests: GoogleApiRequest[];
   /** The reply writes (PUT …/reply) that reached the server, with the comment each carried. */
   replyPuts(): { reviewId: string; comment: string }[];
-  close(): Promise<void>;
 }
 
 /**

@@ -65,6 +65,19 @@ interface PendingFault {
   on: "write" | "read" | "any";
 }
 
+/** What every Google API fixture lets a test do: inject faults, expire tokens, read what it answered. */
+export interface GoogleFixtureControls {
+  /** Inject a failure into the next request(s): see `GoogleFault`. */
+  failNext(kind: GoogleFault, options?: FailNextOptions): void;
+  /** Every access token handed out so far is refused from now on (401), as after expiry. */
+  expireTokens(): void;
+  /** Access tokens the token endpoint handed out. */
+  tokensIssued(): number;
+  /** Every request answered (the token endpoint's too), in order. */
+  requests: GoogleApiRequest[];
+  close(): Promise<void>;
+}
+
 export const GOOGLE_STATUS: Record<number, string> = {
   400: "INVALID_ARGUMENT",
   401: "UNAUTHENTICATED",

@@ -17,9 +17,8 @@ import {
   sendGoogleError,
   sendJson,
   useStoreFixture,
-  type FailNextOptions,
   type GoogleApiRequest,
-  type GoogleFault,
+  type GoogleFixtureControls,
 } from "./google-fixture.ts";
 
 /** The longest replyText the fixture accepts, like Google ("approximately 350 characters"). */
@@ -55,7 +54,7 @@ export interface GooglePlayApiOptions {
   reviews?: PlayReviewSeed[];
 }
 
-export interface GooglePlayApi {
+export interface GooglePlayApi extends GoogleFixtureControls {
   /** The API host: the source's `baseUrl`. */
   url: string;
   /** The OAuth token endpoint: the source's `tokenUrl`. */
@@ -73,17 +72,8 @@ export interface GooglePlayApi {
   /** One review's developer reply text, if any. */
   replyOf(reviewId: string): string | undefined;
   addReview(seed: PlayReviewSeed): void;
-  /** Inject a failure into the next request(s): see `GoogleFault`. */
-  failNext(kind: GoogleFault, options?: FailNextOptions): void;
-  /** Every access token handed out so far is refused from now on (401), as after expiry. */
-  expireTokens(): void;
-  /** Access tokens the token endpoint handed out. */
-  tokensIssued(): number;
-  /** Every request answered (the token endpoint's too), in order. */
-  requests: GoogleApiRequest[];
   /** The replies (POST …:reply) that reached the server, with the reply text each carried. */
   replyPosts(): { reviewId: string; replyText: string }[];
-  close(): Promise<void>;
 }
 
 let keyPair: { publicKey: string; privateKey: string } | undefined;
