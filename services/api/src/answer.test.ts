@@ -4,7 +4,7 @@ import { projectMention, type MentionDocument } from "@odzew/search";
 import { withAnswerLink } from "./answer.ts";
 
 const team = (fields: Record<string, unknown> = {}) => teamSchema.parse({ id: "t", name: "T", keys: [{ env: "K" }], view: "full", ...fields });
-const doc = (source: { id: string; type: "opineo" | "app-store" | "html" }): MentionDocument => ({ id: "a".repeat(32), source, url: "https://opinie.example.pl/1", text: "t" });
+const doc = (source: { id: string; type: "opineo" | "app-store" | "html" | "bluesky" }): MentionDocument => ({ id: "a".repeat(32), source, url: "https://opinie.example.pl/1", text: "t" });
 const configured = new Map([["app-pl", appStoreSourceSchema.parse({ id: "app-pl", type: "app-store", appId: "123", schedule: "0 * * * *" })]]);
 
 describe("answer links", () => {
@@ -13,6 +13,9 @@ describe("answer links", () => {
     expect(opineo).toMatchObject({ answer: { url: "https://opinie.example.pl/1" } });
     const app = withAnswerLink(projectMention(doc({ id: "app-pl", type: "app-store" }), team()), team(), configured);
     expect(app).toMatchObject({ answer: { url: "https://appstoreconnect.apple.com/apps/123/distribution/activity/ios/ratingsResponses" } });
+    // A social post is answered where it was written, as the brand's account: not "the review's page".
+    const post = withAnswerLink(projectMention(doc({ id: "bsky", type: "bluesky" }), team()), team(), configured);
+    expect(post).toMatchObject({ answer: { url: "https://opinie.example.pl/1", where: "the post on Bluesky, as the brand's account" } });
   });
 
   it("gives no link to the pseudonymous view, to a team that hides links, or where none can be built", () => {

@@ -32,6 +32,11 @@ export function answerLink(type: SourceType, source: SourceConfig | undefined, m
       return undefined;
     case "google-business":
       return { url: "https://business.google.com/reviews", where: "Google Business Profile, Reviews" };
+    case "bluesky":
+    case "reddit":
+    case "youtube":
+      // A post or comment: answered where it was written, as the brand's own account.
+      return mentionUrl ? { url: mentionUrl, where: `the ${type === "youtube" ? "comment on YouTube" : type === "reddit" ? "post or comment on Reddit" : "post on Bluesky"}, as the brand's account` } : undefined;
     default:
       return mentionUrl ? { url: mentionUrl, where: "the review's own page, signed in as the brand" } : undefined;
   }
