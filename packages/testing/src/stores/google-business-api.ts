@@ -4,10 +4,9 @@ import { googleBusinessSourceSchema, type GoogleBusinessSourceConfig } from "@od
 import { startFixtureServer, type FixtureRequest } from "../http-fixture.ts";
 import {
   GoogleFixtureState,
-  answerEarlyFault,
   answerLateFault,
   bearerOf,
-  checkBearer,
+  gateApiRequest,
   jsonObject,
   readBody,
   sendGoogleError,
@@ -144,18 +143,9 @@ export async function startGoogleBusinessApi(options: GoogleBusinessApiOptions =
       return entry;
     }
 
-    const fault = state.takeFault(request.method, false);
-    if (fault) entry.fault = fault.kind;
-    const early = answerEarlyFault(fault, response, state, bearer);
-    if (early !== undefined) {
-      entry.status = early;
-      return entry;
-    }
-    const denied = checkBearer(response, state, bearer);
-    if (denied !== undefined) {
-      entry.status = denied;
-      return entry;
-    }
+    const gate = gateApiRequest(state, request.method, response, bearer, entry);
+    if (gate.answered) return entry;
+    const fault = gate.fault;
     if (!url.pathname.startsWith(reviewsPath)) {
       entry.status = sendGoogleError(response, 404, "Requested entity was not found.");
       return entry;

@@ -229,6 +229,27 @@ export function answerLateFault(fault: InjectedFault | undefined, response: Serv
 }
 
 /** 401 when the bearer token is missing or not one the token endpoint handed out (or it was revoked). */
+/**
+ * The gate before an API call is served: the fault injected into this request (recorded in its
+ * log entry) answered at once where it comes before the work (429, 401, 403, 400, 503), then the
+ * bearer token checked. `answered`: the response is sent; otherwise the call is served, and a
+ * fault that comes after the work (`answerLateFault`) is handed on.
+ */
+export function gateApiRequest(
+  state: GoogleFixtureState,
+  method: string,
+  response: ServerResponse,
+  bearer: string | undefined,
+  entry: GoogleApiRequest,
+): { answered: true } | { answered: false; fault: InjectedFault | undefined } {
+  const fault = state.takeFault(method, false);
+  if (fault) entry.fault = fault.kind;
+  const status = answerEarlyFault(fault, response, state, bearer) ?? checkBearer(response, state, bearer);
+  if (status === undefined) return { answered: false, fault };
+  entry.status = status;
+  return { answered: true };
+}
+
 export function checkBearer(response: ServerResponse, state: GoogleFixtureState, bearer: string | undefined): number | undefined {
   if (state.isValid(bearer)) return undefined;
   return sendGoogleError(

@@ -7,10 +7,9 @@ import { googlePlaySourceSchema, type GooglePlaySourceConfig } from "@odzew/sche
 import { startFixtureServer, type FixtureRequest } from "../http-fixture.ts";
 import {
   GoogleFixtureState,
-  answerEarlyFault,
   answerLateFault,
   bearerOf,
-  checkBearer,
+  gateApiRequest,
   jsonObject,
   protoTime,
   readBody,
@@ -146,18 +145,9 @@ export async function startGooglePlayApi(options: GooglePlayApiOptions = {}): Pr
       return entry;
     }
 
-    const fault = state.takeFault(request.method, false);
-    if (fault) entry.fault = fault.kind;
-    const early = answerEarlyFault(fault, response, state, bearer);
-    if (early !== undefined) {
-      entry.status = early;
-      return entry;
-    }
-    const denied = checkBearer(response, state, bearer);
-    if (denied !== undefined) {
-      entry.status = denied;
-      return entry;
-    }
+    const gate = gateApiRequest(state, request.method, response, bearer, entry);
+    if (gate.answered) return entry;
+    const fault = gate.fault;
     if (!url.pathname.startsWith(reviewsPath)) {
       entry.status = sendGoogleError(response, 404, "Package not found: " + decodeURIComponent(url.pathname.split("/")[4] ?? ""));
       return entry;
