@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", ".stack/**", "infra/**", "coverage/**"] },
+  { ignores: ["**/node_modules/**", ".stack/**", "infra/**", "coverage/**", "services/web/dist/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,7 +18,7 @@ export default tseslint.config(
   {
     // Type-aware rules: a promise nobody awaits or catches, a promise where a callback must return
     // nothing, a switch over a union that forgets a case.
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",

@@ -37,3 +37,9 @@ install_workspace() {
     pnpm install --reporter=append-only
   fi
 }
+
+# The dashboard (services/web) is built with Vite into services/web/dist, which the API serves.
+build_dashboard() {
+  say "building the dashboard"
+  pnpm -s --filter @odzew/web build
+}

@@ -45,7 +45,7 @@ export interface TeamPage {
 export interface BrowserHarness {
   browser: Browser;
   /** A fresh page, in a context of its own (storage, cookies), for a team and its key. */
-  teamPage(team: string, options?: { key?: string; viewport?: { width: number; height: number } }): Promise<TeamPage>;
+  teamPage(team: string, options?: { key?: string; viewport?: { width: number; height: number }; locale?: string }): Promise<TeamPage>;
   close(): Promise<void>;
 }
 
@@ -67,7 +67,7 @@ export async function launchBrowser(): Promise<BrowserHarness> {
   return {
     browser,
     async teamPage(team, options = {}) {
-      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, locale: "pl-PL", timezoneId: "Europe/Warsaw" });
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, locale: options.locale ?? "pl-PL", timezoneId: "Europe/Warsaw" });
       const page = await context.newPage();
       const teamPage = watch(team, options.key, page, context);
       pages.push(teamPage);

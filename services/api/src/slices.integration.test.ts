@@ -259,18 +259,29 @@ describe("team slices through the API, on the real engine", () => {
     );
   });
 
-  it("serves the dashboard with a policy that lets only its own script run", async () => {
+  it("serves the dashboard with a policy that lets only this origin's scripts run, and its assets", async () => {
     const response = await fetch(`${api.base}/`);
     expect(response.status).toBe(200);
     const policy = response.headers.get("content-security-policy") ?? "";
-    expect(policy).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
-    expect(policy).not.toContain("unsafe-inline'; script");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
     const page = await response.text();
-    const script = /<script>([\s\S]*)<\/script>/.exec(page)![1]!;
-    const { createHash } = await import("node:crypto");
-    expect(policy).toContain(`'sha256-${createHash("sha256").update(script, "utf8").digest("base64")}'`);
-    // Review text reaches the page only as text.
-    expect(script).not.toMatch(/innerHTML|insertAdjacentHTML|document\.write/);
+    // No inline script: every script is a file of this origin.
+    expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const scripts = [...page.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map((match) => match[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) {
+      expect(src, "a script of this origin").toMatch(/^\/assets\/[\w.-]+\.js$/);
+      const asset = await fetch(`${api.base}${src}`, { headers: { "accept-encoding": "gzip" } });
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get("content-type")).toContain("text/javascript");
+      expect(asset.headers.get("cache-control")).toContain("immutable");
+      // Review text reaches the page only as text.
+      expect(await asset.text()).not.toMatch(/insertAdjacentHTML|document\.write\(/);
+    }
+    expect((await fetch(`${api.base}/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${api.base}/assets/nothing-here.js`)).status).toBe(404);
   });
 
   it("serves Prometheus metrics without a key", async () => {

@@ -1,0 +1,30 @@
+/**
+ * The signed-in team and the person at the keyboard. The API knows the team by its key; the
+ * workflow and replies record who acted by name (`actor`), which the user types once and this
+ * browser keeps, per team.
+ */
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
+import type { Team, TeamAction } from "./types.ts";
+
+export interface Session {
+  team: Team;
+  /** The user's name for the workflow ("mine", claims, replies); "" until given. */
+  actor: string;
+  setActor(name: string): void;
+  signOut(): void;
+}
+
+export const SessionContext = createContext<Session | undefined>(undefined);
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside a signed-in page");
+  return session;
+}
+
+export const may = (team: Team, action: TeamAction): boolean => team.actions.includes(action);
+
+const actorStorage = (team: string) => `odzew-actor:${team}`;
+export const storedActor = (team: string): string => localStorage.getItem(actorStorage(team)) ?? "";
+export const storeActor = (team: string, name: string): void => localStorage.setItem(actorStorage(team), name.trim());
