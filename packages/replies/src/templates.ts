@@ -53,6 +53,8 @@ const SOURCE_LABELS: Partial<Record<string, string>> = {
   bluesky: "Bluesky",
   reddit: "Reddit",
   youtube: "YouTube",
+  "facebook-page": "Facebook",
+  x: "X",
 };
 
 export function sourceLabel(type: SourceType | string): string {

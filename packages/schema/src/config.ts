@@ -391,6 +391,55 @@ export const youtubeSourceSchema = z
     }
   });
 
+/**
+ * The brand's own Facebook Page through the Graph API with a Page access token: its ratings
+ * (recommendations, `/{page-id}/ratings`) and the comments on its newest posts
+ * (`/{page-id}/posts`, then `/{post-id}/comments` per post). Facebook removed the ratings edge
+ * from Graph API v22.0 on: with a newer `apiVersion` only comments are read (the poll says so).
+ */
+export const facebookPageSourceSchema = z
+  .strictObject({
+    ...sourceBase,
+    type: z.literal("facebook-page"),
+    /** The Page's numeric id (Page → About → Page transparency, or Meta Business Suite → Settings → Page info). */
+    pageId: z.string().regex(/^\d{5,25}$/, "the Page's numeric id, e.g. 104523871234567 (Page → About → Page transparency)"),
+    /** The variable holding a Page access token (pages_read_engagement, pages_read_user_content). */
+    accessTokenEnv: envName.default("FACEBOOK_PAGE_TOKEN"),
+    /** Read the Page's ratings (recommendations). */
+    ratings: z.boolean().default(true),
+    /** Read the comments on the Page's newest posts. */
+    comments: z.boolean().default(true),
+    /** The newest posts whose comments are read per poll (one paging lane each). */
+    maxPosts: z.number().int().min(1).max(100, "at most 100 posts per poll").default(25),
+    /** The Graph API version in the path; ratings need v21.0 or older. */
+    apiVersion: z.string().regex(/^v\d{1,2}\.0$/, "a Graph API version such as v21.0").default("v21.0"),
+    baseUrl: httpUrl("the Graph API host").default("https://graph.facebook.com"),
+  })
+  .superRefine((source, ctx) => {
+    if (!source.ratings && !source.comments) {
+      ctx.addIssue({ code: "custom", path: ["ratings"], message: "turn on ratings, comments, or both: with neither the source reads nothing" });
+    }
+  });
+
+/**
+ * Posts on X found by the API v2 recent search (`GET /2/tweets/search/recent`, the last 7 days,
+ * newest first) with an app's bearer token; needs a paid access level (the free one cannot search).
+ */
+export const xSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("x"),
+  /** X's search syntax: "phrase", OR, -word, lang:pl, -is:retweet. */
+  query: z
+    .string()
+    .trim()
+    .min(1, 'a search such as "Żuraw" lang:pl -is:retweet')
+    .max(4096, "X accepts searches of at most 512 characters (4,096 on Pro and higher plans)"),
+  bearerTokenEnv: envName.default("X_BEARER_TOKEN"),
+  /** Posts per request (X allows 10 to 100). */
+  pageSize: z.number().int().min(10, "X returns at least 10 posts per request (max_results 10–100)").max(100, "X returns at most 100 posts per request").default(100),
+  baseUrl: httpUrl("the API host").default("https://api.x.com"),
+});
+
 export const sourceConfigSchema = z.discriminatedUnion(
   "type",
   [
@@ -408,6 +457,8 @@ export const sourceConfigSchema = z.discriminatedUnion(
     blueskySourceSchema,
     redditSourceSchema,
     youtubeSourceSchema,
+    facebookPageSourceSchema,
+    xSourceSchema,
   ],
   {
     error: (issue) =>
@@ -433,6 +484,8 @@ export type FeedSourceConfig = z.infer<typeof feedSourceSchema>;
 export type BlueskySourceConfig = z.infer<typeof blueskySourceSchema>;
 export type RedditSourceConfig = z.infer<typeof redditSourceSchema>;
 export type YoutubeSourceConfig = z.infer<typeof youtubeSourceSchema>;
+export type FacebookPageSourceConfig = z.infer<typeof facebookPageSourceSchema>;
+export type XSourceConfig = z.infer<typeof xSourceSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 export type SourcesFile = z.infer<typeof sourcesFileSchema>;
 

@@ -24,6 +24,8 @@ export const SOURCE_TYPES = [
   "bluesky",
   "reddit",
   "youtube",
+  "facebook-page",
+  "x",
 ] as const;
 export const sourceTypeSchema = z.enum(SOURCE_TYPES);
 export type SourceType = z.infer<typeof sourceTypeSchema>;

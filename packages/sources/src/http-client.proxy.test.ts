@@ -3,9 +3,8 @@ import { createServer, request as forward } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import { connect, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { OdzewError } from "@odzew/core";
 import { feedSourceSchema } from "@odzew/schema";
-import { testLogger, useFixtureServers } from "@odzew/testing";
+import { odzewFailure, testLogger, useFixtureServers } from "@odzew/testing";
 import { HttpClient, type HttpClientOptions } from "./http-client.ts";
 
 const logger = testLogger("http-proxy");
@@ -83,15 +82,6 @@ function sourceClient(env: Record<string, string>, network: Record<string, unkno
   return shared.forSource(source);
 }
 
-async function failure(promise: Promise<unknown>): Promise<OdzewError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof OdzewError)) throw new Error(`expected an OdzewError, got ${String(error)}`);
-  return error;
-}
-
 describe("a source's proxy (network.proxy)", () => {
   it("sends an http page as an absolute-form request through the proxy, with its credentials, and only that source's", async () => {
     const proxy = await startProxy();
@@ -137,7 +127,7 @@ describe("a source's proxy (network.proxy)", () => {
       { resolveHost: () => Promise.resolve([{ address: "127.0.0.1", family: 4 }]) },
     );
 
-    const error = await failure(http.get(`https://localhost:${port}/review/zuraw.pl`));
+    const error = await odzewFailure(http.get(`https://localhost:${port}/review/zuraw.pl`));
 
     // The tunnel went to the address the client checked, not to a name the proxy resolves again.
     expect(proxy.seen).toEqual([{ method: "CONNECT", target: `127.0.0.1:${port}`, authorized: true }]);
@@ -151,19 +141,19 @@ describe("a source's proxy (network.proxy)", () => {
     const proxy = await startProxy();
     const http = sourceClient({ TP_PROXY: `http://${USER}:${PASSWORD}@127.0.0.1:${proxy.port}` }, { proxy: { urlEnv: "TP_PROXY" } });
 
-    const error = await failure(http.get("http://169.254.169.254/latest/meta-data/"));
+    const error = await odzewFailure(http.get("http://169.254.169.254/latest/meta-data/"));
     expect(error.code).toBe("SOURCE_FORBIDDEN_ADDRESS");
-    const tunnelled = await failure(http.get("https://10.0.0.5/review"));
+    const tunnelled = await odzewFailure(http.get("https://10.0.0.5/review"));
     expect(tunnelled.code).toBe("SOURCE_FORBIDDEN_ADDRESS");
     expect(proxy.seen).toEqual([]);
   });
 
   it("says which variable is missing or malformed, never showing its value", async () => {
-    const unset = await failure(sourceClient({}, { proxy: { urlEnv: "TP_PROXY" } }).get("https://pl.trustpilot.com/review/zuraw.pl"));
+    const unset = await odzewFailure(sourceClient({}, { proxy: { urlEnv: "TP_PROXY" } }).get("https://pl.trustpilot.com/review/zuraw.pl"));
     expect(unset).toMatchObject({ code: "CONFIG_INVALID", retryable: false });
     expect(unset.message).toBe("source news-zuraw: network.proxy.urlEnv names TP_PROXY, which is not set: put the proxy's URL (http://user:password@host:port) in it");
 
-    const socks = await failure(sourceClient({ TP_PROXY: `socks5://${USER}:${PASSWORD}@127.0.0.1:1080` }, { proxy: { urlEnv: "TP_PROXY" } }).get("https://pl.trustpilot.com/"));
+    const socks = await odzewFailure(sourceClient({ TP_PROXY: `socks5://${USER}:${PASSWORD}@127.0.0.1:1080` }, { proxy: { urlEnv: "TP_PROXY" } }).get("https://pl.trustpilot.com/"));
     expect(socks.code).toBe("CONFIG_INVALID");
     expect(socks.message).toContain("the value of TP_PROXY is not a proxy URL of the form http://user:password@host:port");
     expect(socks.message).not.toContain(PASSWORD);
@@ -176,7 +166,7 @@ describe("a source's proxy (network.proxy)", () => {
       { allowPrivate: true, proxy: { urlEnv: "TP_PROXY" } },
       { resolveHost: () => Promise.resolve([{ address: "127.0.0.1", family: 4 }]) },
     );
-    const error = await failure(http.get("https://localhost:9/review/zuraw.pl"));
+    const error = await odzewFailure(http.get("https://localhost:9/review/zuraw.pl"));
     expect(error.message).toContain("the proxy in TP_PROXY refused the tunnel to localhost: HTTP 407");
     expect(error.message).not.toContain(PASSWORD);
     expect(JSON.stringify(error.context)).not.toContain(PASSWORD);

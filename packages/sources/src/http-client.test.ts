@@ -2,9 +2,9 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { OdzewError, createLogger } from "@odzew/core";
+import { createLogger } from "@odzew/core";
 import { sourceConfigSchema } from "@odzew/schema";
-import { testLogger, useFixtureServers } from "@odzew/testing";
+import { odzewFailure, testLogger, useFixtureServers } from "@odzew/testing";
 import { redactUrl } from "@odzew/core";
 import { forbiddenAddressReason } from "./address-guard.ts";
 import { HttpClient, type HttpClientOptions } from "./http-client.ts";
@@ -15,17 +15,6 @@ const serve = useFixtureServers();
 /** A client as the tests need it: no politeness delay, fixture servers on 127.0.0.1 allowed. */
 const client = (options: Partial<HttpClientOptions> = {}) =>
   new HttpClient({ logger, minIntervalMsPerHost: 0, maxAttempts: 2, allowPrivateHosts: true, ...options });
-
-/** What a request failed with. */
-async function failure(promise: Promise<unknown>): Promise<OdzewError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OdzewError) return error;
-    throw error;
-  }
-  throw new Error("the request succeeded");
-}
 
 describe("a total deadline per response", () => {
   it("fails a body that trickles one byte every 200 ms, naming the host only, without retrying it", async () => {
@@ -38,7 +27,7 @@ describe("a total deadline per response", () => {
     });
     const http = client({ deadlineMs: 1_000, timeoutMs: 5_000 });
     const started = Date.now();
-    const error = await failure(http.get(`${server.url}/opinie?token=s3cret-capability`));
+    const error = await odzewFailure(http.get(`${server.url}/opinie?token=s3cret-capability`));
     const elapsed = Date.now() - started;
     expect(error).toMatchObject({ code: "SOURCE_HTTP", retryable: true });
     expect(error.message).toContain(new URL(server.url).host);
@@ -76,7 +65,7 @@ describe("Retry-After", () => {
   it("does not wait a Retry-After longer than the in-poll limit: fails at once, retryable, with the wait", async () => {
     const server = await serve((_request, response) => response.writeHead(429, { "retry-after": "60" }).end("slow down"));
     const started = Date.now();
-    const error = await failure(client().get(`${server.url}/`));
+    const error = await odzewFailure(client().get(`${server.url}/`));
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(error).toMatchObject({ code: "SOURCE_HTTP", retryable: true, context: { status: 429, retryAfterMs: 60_000 } });
     expect(error.message).toMatch(/HTTP 429 with Retry-After 60 s, longer than a poll waits \(10 s\)/);
@@ -87,7 +76,7 @@ describe("Retry-After", () => {
     const server = await serve((_request, response) =>
       response.writeHead(503, { "retry-after": new Date(Date.now() + 30_000).toUTCString() }).end(),
     );
-    const error = await failure(client().get(`${server.url}/`));
+    const error = await odzewFailure(client().get(`${server.url}/`));
     expect(error).toMatchObject({ code: "SOURCE_HTTP", retryable: true, context: { status: 503 } });
     expect(error.context.retryAfterMs).toBeGreaterThan(25_000);
     expect(error.context.retryAfterMs).toBeLessThanOrEqual(30_000);
@@ -96,7 +85,7 @@ describe("Retry-After", () => {
 
   it("takes the in-poll limit from the options", async () => {
     const server = await serve((_request, response) => response.writeHead(429, { "retry-after": "2" }).end());
-    const error = await failure(client({ maxInPollRetryAfterMs: 1_000 }).get(`${server.url}/`));
+    const error = await odzewFailure(client({ maxInPollRetryAfterMs: 1_000 }).get(`${server.url}/`));
     expect(error.context).toMatchObject({ status: 429, retryAfterMs: 2_000 });
     expect(server.requests).toHaveLength(1);
   });
@@ -107,7 +96,7 @@ describe("no way into the private network", () => {
 
   it("refuses a loopback address before connecting, saying why and how to allow it", async () => {
     const server = await serve((_request, response) => response.end("secret"));
-    const error = await failure(guarded().get(`${server.url}/admin`));
+    const error = await odzewFailure(guarded().get(`${server.url}/admin`));
     expect(error).toMatchObject({ code: "SOURCE_FORBIDDEN_ADDRESS", retryable: false });
     expect(error.message).toContain("127.0.0.1 is a loopback address");
     expect(error.message).toContain("allowPrivate");
@@ -117,10 +106,10 @@ describe("no way into the private network", () => {
   it("refuses a host name that resolves to a private address, and IPv4-mapped IPv6 forms", async () => {
     const server = await serve((_request, response) => response.end("secret"));
     const port = new URL(server.url).port;
-    const byName = await failure(guarded().get(`http://localhost:${port}/`));
+    const byName = await odzewFailure(guarded().get(`http://localhost:${port}/`));
     expect(byName.code).toBe("SOURCE_FORBIDDEN_ADDRESS");
     expect(byName.message).toMatch(/localhost resolves to (127\.0\.0\.1|::1), which is a loopback address/);
-    const mapped = await failure(guarded().get(`http://[::ffff:127.0.0.1]:${port}/`));
+    const mapped = await odzewFailure(guarded().get(`http://[::ffff:127.0.0.1]:${port}/`));
     expect(mapped.code).toBe("SOURCE_FORBIDDEN_ADDRESS");
     expect(mapped.message).toContain("IPv4-mapped");
     expect(server.requests).toHaveLength(0);
@@ -137,13 +126,13 @@ describe("no way into the private network", () => {
     const outside = await serve((request, response) => response.writeHead(302, { location: targets[request.path] ?? "/" }).end());
     // Only the first host (as written) may be private: what it redirects to is checked on its own.
     const http = guarded({ allowPrivateHosts: ["127.0.0.1"] });
-    const toLocalhost = await failure(http.get(`${outside.url}/to-localhost`));
+    const toLocalhost = await odzewFailure(http.get(`${outside.url}/to-localhost`));
     expect(toLocalhost.code).toBe("SOURCE_FORBIDDEN_ADDRESS");
     expect(toLocalhost.message).toContain("a redirect from");
-    const toMetadata = await failure(http.get(`${outside.url}/to-metadata`));
+    const toMetadata = await odzewFailure(http.get(`${outside.url}/to-metadata`));
     expect(toMetadata.code).toBe("SOURCE_FORBIDDEN_ADDRESS");
     expect(toMetadata.message).toContain("169.254.169.254 is a link-local address");
-    const toFile = await failure(http.get(`${outside.url}/to-file`));
+    const toFile = await odzewFailure(http.get(`${outside.url}/to-file`));
     expect(toFile.code).toBe("SOURCE_FORBIDDEN_ADDRESS");
     expect(toFile.message).toContain("file:");
     expect(inside.requests).toHaveLength(0);
@@ -191,9 +180,9 @@ describe("no way into the private network", () => {
       network: { allowPrivate: true },
     });
     expect((await shared.forSource(source).get(`${server.url}/feed`)).text).toBe("demo");
-    expect((await failure(shared.get(`${server.url}/feed`))).code).toBe("SOURCE_FORBIDDEN_ADDRESS");
+    expect((await odzewFailure(shared.get(`${server.url}/feed`))).code).toBe("SOURCE_FORBIDDEN_ADDRESS");
     const other = sourceConfigSchema.parse({ id: "other", type: "feed", schedule: "* * * * *", url: `${server.url}/feed` });
-    expect((await failure(shared.forSource(other).get(`${server.url}/feed`))).code).toBe("SOURCE_FORBIDDEN_ADDRESS");
+    expect((await odzewFailure(shared.forSource(other).get(`${server.url}/feed`))).code).toBe("SOURCE_FORBIDDEN_ADDRESS");
     expect((await shared.request("GET", `${server.url}/feed`, { allowPrivate: true })).text).toBe("demo");
     expect(server.requests).toHaveLength(2);
   });
@@ -261,8 +250,8 @@ describe("no secrets from URLs in errors and logs", () => {
       );
       const http = new HttpClient({ logger: logged, minIntervalMsPerHost: 0, maxAttempts: 2, allowPrivateHosts: true });
       const withSecrets = `${server.url.replace("http://", "http://admin:hunter2@")}/moved?token=CapabilityT0ken`;
-      const httpError = await failure(http.request("GET", withSecrets, { headers: { authorization: "Bearer HeaderSecret" } }));
-      const closed = await failure(http.get("http://127.0.0.1:9/feed?apikey=ClosedPortSecret"));
+      const httpError = await odzewFailure(http.request("GET", withSecrets, { headers: { authorization: "Bearer HeaderSecret" } }));
+      const closed = await odzewFailure(http.get("http://127.0.0.1:9/feed?apikey=ClosedPortSecret"));
       await new Promise<void>((resolve, reject) => logged.flush((error) => (error ? reject(error) : resolve())));
       const log = readFileSync(file, "utf8");
       const errors = [httpError, closed].map((error) => JSON.stringify({ message: error.message, context: error.context, cause: String(error.cause), causeKeys: Object.keys(error.cause ?? {}) })).join("\n");

@@ -271,7 +271,7 @@ export class HttpClient {
         return { url, finalUrl: response.finalUrl, status, text: decode(body, charset), charset };
       }
       const transient = status === 429 || status === 408 || status >= 500;
-      const retryAfter = transient ? parseRetryAfter(headers["retry-after"]) : undefined;
+      const retryAfter = transient ? retryAfterOf(headers) : undefined;
       // The start of the error body: APIs say there why they refused (a missing permission, an invalid grant).
       const context = { url: shown, status, retryAfterMs: retryAfter, body: errorSnippet(headers["content-type"], body) };
       if (retryAfter !== undefined && retryAfter > this.options.maxInPollRetryAfterMs) {
@@ -550,6 +550,23 @@ function safeCause(error: unknown): Error {
   return cause;
 }
 
+/**
+ * How long a 429 or 5xx asks us to wait: Retry-After, else the rate-limit reset headers APIs send
+ * instead (X: `x-rate-limit-reset`, Reddit: `x-ratelimit-reset`, the IETF draft: `ratelimit-reset`).
+ * A reset value above 10^9 is a Unix time in seconds (X), a smaller one seconds from now.
+ */
+export function retryAfterOf(headers: Record<string, unknown>, now = Date.now()): number | undefined {
+  const retryAfter = parseRetryAfter(headers["retry-after"], now);
+  if (retryAfter !== undefined) return retryAfter;
+  for (const name of ["x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"]) {
+    const value = headers[name];
+    if (typeof value !== "string" || !/^\d+(\.\d+)?$/.test(value.trim())) continue;
+    const seconds = Number(value.trim());
+    return seconds > 1e9 ? Math.max(0, Math.ceil(seconds * 1000 - now)) : Math.ceil(seconds * 1000);
+  }
+  return undefined;
+}
+
 /** Retry-After is either a number of seconds or an HTTP date. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
   if (typeof value !== "string" || value.trim() === "") return undefined;
@@ -584,11 +601,11 @@ function isValidUtf8(body: Buffer): boolean {
   return Buffer.from(body.toString("utf8"), "utf8").equals(body);
 }
 
-/** At most 300 characters of an error response, for the error's context. */
+/** At most 600 characters of an error response, for the error's context (an API's own words on why it refused). */
 function errorSnippet(contentType: unknown, body: Buffer): string | undefined {
   if (body.length === 0) return undefined;
   const text = decode(body.subarray(0, 2048), detectCharset(contentType, body)).replace(/\s+/g, " ").trim();
-  return text === "" ? undefined : text.slice(0, 300);
+  return text === "" ? undefined : text.slice(0, 600);
 }
 
 function decode(body: Buffer, charset: string): string {

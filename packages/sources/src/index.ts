@@ -68,6 +68,8 @@ export { htmlAdapter } from "./html.source.ts";
 export { blueskyAdapter } from "./bluesky.source.ts";
 export { redditAdapter } from "./reddit.source.ts";
 export { youtubeAdapter, YOUTUBE_QUOTA_COST } from "./youtube.source.ts";
+export { facebookPageAdapter, FACEBOOK_PAGE_SIZE, FACEBOOK_RATE_LIMIT_WAIT_MS } from "./facebook-page.source.ts";
+export { xAdapter, X_RATE_LIMIT_WINDOW_MS, X_USAGE_CAP_WAIT_MS } from "./x.source.ts";
 export { cleanText, parseReviewDate, parseNumber, normaliseRating } from "./text.ts";
 export { trustpilotReplyAdapter, TRUSTPILOT_REPLY_MAX } from "./replies/trustpilot.reply.ts";
 export { allegroReplyAdapter, ALLEGRO_ANSWER_MAX } from "./replies/allegro.reply.ts";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { OdzewError, seededRandom } from "@odzew/core";
+import { seededRandom } from "@odzew/core";
 import { mentionId, rawMentionSchema, redditSourceSchema } from "@odzew/schema";
-import { testLogger, useFixtureServers, type FixtureRequest } from "@odzew/testing";
+import { type FixtureRequest, odzewFailure, testLogger, useFixtureServers } from "@odzew/testing";
 import { HttpClient } from "./http-client.ts";
 import { mentionsAny, queryTerms, redditAdapter } from "./reddit.source.ts";
 import { testPollContext } from "./test-context.ts";
@@ -65,15 +65,6 @@ const context = (overrides: Parameters<typeof testPollContext>[1] = {}) =>
 
 const apiRequests = (requests: FixtureRequest[]) => requests.filter((request) => request.method === "GET");
 const tokenRequests = (requests: FixtureRequest[]) => requests.filter((request) => request.method === "POST");
-
-async function failure(promise: Promise<unknown>): Promise<OdzewError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof OdzewError)) throw new Error(`expected an OdzewError, got ${String(error)}`);
-  return error;
-}
 
 describe("reddit source", () => {
   it("gets an app-only token with the app's credentials, then searches newest posts with it and Reddit's required User-Agent", async () => {
@@ -202,7 +193,7 @@ describe("reddit source", () => {
 
   it("revoked credentials: a non-retryable error naming the variables to renew, never the secret", async () => {
     const server = await reddit({ api: () => [401, fixture("error-401.json")] });
-    const error = await failure(redditAdapter.poll(source(server.url), context()));
+    const error = await odzewFailure(redditAdapter.poll(source(server.url), context()));
     expect(error.retryable).toBe(false);
     expect(error.message).toContain("REDDIT_CLIENT_ID");
     expect(error.message).toContain("REDDIT_CLIENT_SECRET");
@@ -213,7 +204,7 @@ describe("reddit source", () => {
 
   it("refused app credentials at the token endpoint: a non-retryable error naming the variables", async () => {
     const server = await reddit({ token: () => [401, fixture("error-401.json")] });
-    const error = await failure(redditAdapter.poll(source(server.url, { clientIdEnv: "ZURAW_REDDIT_ID", clientSecretEnv: "ZURAW_REDDIT_SECRET" }), context({ secret: (name) => ({ ZURAW_REDDIT_ID: CLIENT_ID, ZURAW_REDDIT_SECRET: CLIENT_SECRET })[name] })));
+    const error = await odzewFailure(redditAdapter.poll(source(server.url, { clientIdEnv: "ZURAW_REDDIT_ID", clientSecretEnv: "ZURAW_REDDIT_SECRET" }), context({ secret: (name) => ({ ZURAW_REDDIT_ID: CLIENT_ID, ZURAW_REDDIT_SECRET: CLIENT_SECRET })[name] })));
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/Reddit refused the app's credentials .*HTTP 401.*ZURAW_REDDIT_ID.*ZURAW_REDDIT_SECRET/);
     expect(error.message).not.toContain(CLIENT_SECRET);
@@ -222,7 +213,7 @@ describe("reddit source", () => {
 
   it("a missing secret is a configuration error naming its variable", async () => {
     const server = await reddit();
-    const error = await failure(redditAdapter.poll(source(server.url), context({ secret: (name) => (name === "REDDIT_CLIENT_ID" ? CLIENT_ID : undefined) })));
+    const error = await odzewFailure(redditAdapter.poll(source(server.url), context({ secret: (name) => (name === "REDDIT_CLIENT_ID" ? CLIENT_ID : undefined) })));
     expect(error.code).toBe("CONFIG_INVALID");
     expect(error.message).toContain("REDDIT_CLIENT_SECRET");
     expect(server.requests).toHaveLength(0);
@@ -232,7 +223,7 @@ describe("reddit source", () => {
     const server = await reddit({
       api: () => [429, fixture("error-429.json"), { "retry-after": "120", "x-ratelimit-remaining": "0.0", "x-ratelimit-used": "100", "x-ratelimit-reset": "120" }],
     });
-    const error = await failure(redditAdapter.poll(source(server.url), context()));
+    const error = await odzewFailure(redditAdapter.poll(source(server.url), context()));
     expect(error.retryable).toBe(true);
     expect(error.context.retryAfterMs).toBe(120_000);
     expect(error.message).toContain("Reddit's rate limit (HTTP 429)");
@@ -241,14 +232,14 @@ describe("reddit source", () => {
   it("429 without Retry-After: retryable, back in a minute", async () => {
     const server = await reddit({ api: () => [429, fixture("error-429.json")] });
     const http = new HttpClient({ logger, minIntervalMsPerHost: 0, maxAttempts: 1, timeoutMs: 5_000, allowPrivateHosts: true });
-    const error = await failure(redditAdapter.poll(source(server.url), context({ http })));
+    const error = await odzewFailure(redditAdapter.poll(source(server.url), context({ http })));
     expect(error.retryable).toBe(true);
     expect(error.context.retryAfterMs).toBe(60_000);
   });
 
   it("a private or banned subreddit: a non-retryable error that says which", async () => {
     const server = await reddit({ api: () => [403, '{"reason": "private", "message": "Forbidden", "error": 403}'] });
-    const error = await failure(redditAdapter.poll(source(server.url, { subreddits: ["Polska", "ksiazki"] }), context()));
+    const error = await odzewFailure(redditAdapter.poll(source(server.url, { subreddits: ["Polska", "ksiazki"] }), context()));
     expect(error.retryable).toBe(false);
     expect(error.message).toContain("r/Polska, r/ksiazki is private, quarantined, banned or does not exist");
   });
@@ -260,7 +251,7 @@ describe("reddit source", () => {
     expect(result.problems).toEqual([{ page: expect.stringContaining("/search?"), reason: expect.stringContaining("not a Listing") }]);
 
     const broken = await reddit({ api: () => [200, "<html>upstream error</html>"] });
-    const error = await failure(redditAdapter.poll(source(broken.url), context()));
+    const error = await odzewFailure(redditAdapter.poll(source(broken.url), context()));
     expect(error.code).toBe("SOURCE_PARSE");
   });
 

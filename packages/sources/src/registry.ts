@@ -6,6 +6,7 @@ import { appStoreAdapter } from "./app-store.source.ts";
 import { appStoreConnectAdapter } from "./app-store-connect.source.ts";
 import { blueskyAdapter } from "./bluesky.source.ts";
 import { ceneoAdapter } from "./ceneo.source.ts";
+import { facebookPageAdapter } from "./facebook-page.source.ts";
 import { feedAdapter } from "./feed.source.ts";
 import { googleBusinessAdapter } from "./google-business.source.ts";
 import { googlePlacesAdapter } from "./google-places.source.ts";
@@ -14,6 +15,7 @@ import { htmlAdapter } from "./html.source.ts";
 import { opineoAdapter } from "./opineo.source.ts";
 import { redditAdapter } from "./reddit.source.ts";
 import { trustpilotAdapter } from "./trustpilot.source.ts";
+import { xAdapter } from "./x.source.ts";
 import { youtubeAdapter } from "./youtube.source.ts";
 
 type AdapterFor = { [T in SourceConfig["type"]]: SourceAdapter<Extract<SourceConfig, { type: T }>> };
@@ -34,6 +36,8 @@ const ADAPTERS: AdapterFor = {
   bluesky: blueskyAdapter,
   reddit: redditAdapter,
   youtube: youtubeAdapter,
+  "facebook-page": facebookPageAdapter,
+  x: xAdapter,
 };
 
 /** Poll a source with the adapter of its type. */

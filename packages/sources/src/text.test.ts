@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectCharset, parseRetryAfter } from "./http-client.ts";
+import { detectCharset, parseRetryAfter, retryAfterOf } from "./http-client.ts";
 import { load } from "cheerio";
 import { cleanText, elementText, normaliseRating, parseNumber, parseReviewDate, parseScore, plainText } from "./text.ts";
 
@@ -58,6 +58,20 @@ describe("review text helpers", () => {
     const now = Date.parse("2026-11-25T12:00:00Z");
     expect(parseRetryAfter("Wed, 25 Nov 2026 12:00:30 GMT", now)).toBe(30_000);
     expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+
+  it("reads an API's rate-limit reset when there is no Retry-After: X's Unix time, Reddit's seconds from now", () => {
+    const now = Date.parse("2026-11-25T12:00:00Z");
+    // X: x-rate-limit-reset is the Unix time (seconds) the window resets.
+    expect(retryAfterOf({ "x-rate-limit-reset": String(now / 1000 + 840) }, now)).toBe(840_000);
+    // Reddit: x-ratelimit-reset is seconds until the period ends.
+    expect(retryAfterOf({ "x-ratelimit-reset": "37" }, now)).toBe(37_000);
+    expect(retryAfterOf({ "ratelimit-reset": "5" }, now)).toBe(5_000);
+    // Retry-After wins; a reset in the past waits nothing; junk is no answer.
+    expect(retryAfterOf({ "retry-after": "3", "x-rate-limit-reset": String(now / 1000 + 840) }, now)).toBe(3_000);
+    expect(retryAfterOf({ "x-rate-limit-reset": String(now / 1000 - 10) }, now)).toBe(0);
+    expect(retryAfterOf({ "x-ratelimit-reset": "soon" }, now)).toBeUndefined();
+    expect(retryAfterOf({}, now)).toBeUndefined();
   });
 
   it("finds the charset in the header, then the page, then by validity", () => {

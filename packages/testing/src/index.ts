@@ -27,4 +27,7 @@ export { startGooglePlayApi, useGooglePlayApi, PLAY_FIXTURE_MAX_REPLY, type Goog
 export { startGoogleBusinessApi, useGoogleBusinessApi, BUSINESS_FIXTURE_MAX_REPLY_BYTES, type GoogleBusinessApi, type GoogleBusinessApiOptions, type BusinessApiReview, type BusinessReviewSeed } from "./stores/google-business-api.ts";
 export type { GoogleFault, FailNextOptions, GoogleApiRequest } from "./stores/google-fixture.ts";
 export { startAppStoreConnectApi, useAppStoreConnectApi, type AppStoreConnectApi, type AppStoreConnectApiOptions, type AppStoreConnectFailure, type AppStoreConnectRequestLog, type FixtureCustomerReview, type FixtureReviewResponse } from "./stores/app-store-connect-api.ts";
+export { startFacebookGraphApi, type FacebookGraphApi, type FacebookGraphApiOptions, type FacebookPostSeed, type FacebookCommentSeed, type FacebookRatingSeed, type FacebookFault } from "./stores/facebook-graph-api.ts";
+export { startXApi, type XApi, type XApiOptions, type XPostSeed, type XUserSeed, type XFault } from "./stores/x-api.ts";
 export { demoRun, type DemoRun } from "./demo-run.ts";
+export { odzewFailure } from "./errors.ts";

@@ -4,7 +4,7 @@ import { projectMention, type MentionDocument } from "@odzew/search";
 import { withAnswerLink } from "./answer.ts";
 
 const team = (fields: Record<string, unknown> = {}) => teamSchema.parse({ id: "t", name: "T", keys: [{ env: "K" }], view: "full", ...fields });
-const doc = (source: { id: string; type: "opineo" | "app-store" | "html" | "bluesky" }): MentionDocument => ({ id: "a".repeat(32), source, url: "https://opinie.example.pl/1", text: "t" });
+const doc = (source: { id: string; type: "opineo" | "app-store" | "html" | "bluesky" | "facebook-page" | "x" }): MentionDocument => ({ id: "a".repeat(32), source, url: "https://opinie.example.pl/1", text: "t" });
 const configured = new Map([["app-pl", appStoreSourceSchema.parse({ id: "app-pl", type: "app-store", appId: "123", schedule: "0 * * * *" })]]);
 
 describe("answer links", () => {
@@ -16,6 +16,10 @@ describe("answer links", () => {
     // A social post is answered where it was written, as the brand's account: not "the review's page".
     const post = withAnswerLink(projectMention(doc({ id: "bsky", type: "bluesky" }), team()), team(), configured);
     expect(post).toMatchObject({ answer: { url: "https://opinie.example.pl/1", where: "the post on Bluesky, as the brand's account" } });
+    const comment = withAnswerLink(projectMention(doc({ id: "fb", type: "facebook-page" }), team()), team(), configured);
+    expect(comment).toMatchObject({ answer: { where: "the comment or recommendation on your Facebook Page, answered as the Page" } });
+    const tweet = withAnswerLink(projectMention(doc({ id: "x", type: "x" }), team()), team(), configured);
+    expect(tweet).toMatchObject({ answer: { where: "the post on X, as the brand's account" } });
   });
 
   it("gives no link to the pseudonymous view, to a team that hides links, or where none can be built", () => {

@@ -37,6 +37,11 @@ export function answerLink(type: SourceType, source: SourceConfig | undefined, m
     case "youtube":
       // A post or comment: answered where it was written, as the brand's own account.
       return mentionUrl ? { url: mentionUrl, where: `the ${type === "youtube" ? "comment on YouTube" : type === "reddit" ? "post or comment on Reddit" : "post on Bluesky"}, as the brand's account` } : undefined;
+    case "facebook-page":
+      // A comment on the Page's post, or a recommendation: answered in its thread, as the Page.
+      return mentionUrl ? { url: mentionUrl, where: "the comment or recommendation on your Facebook Page, answered as the Page" } : undefined;
+    case "x":
+      return mentionUrl ? { url: mentionUrl, where: "the post on X, as the brand's account" } : undefined;
     default:
       return mentionUrl ? { url: mentionUrl, where: "the review's own page, signed in as the brand" } : undefined;
   }

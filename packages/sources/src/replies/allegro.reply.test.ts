@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { OdzewError } from "@odzew/core";
 import { allegroSourceSchema } from "@odzew/schema";
-import { startAllegroApi, testLogger, useFixtureServers } from "@odzew/testing";
+import { odzewFailure, startAllegroApi, testLogger, useFixtureServers } from "@odzew/testing";
 import { HttpClient } from "../http-client.ts";
 import type { ReplyContext } from "./adapter.ts";
 import { ALLEGRO_ANSWER_MAX, allegroReplyAdapter } from "./allegro.reply.ts";
@@ -47,15 +46,6 @@ async function allegro() {
   return { api, config: source(api) };
 }
 
-async function failure(promise: Promise<unknown>): Promise<OdzewError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof OdzewError)) throw new Error(`expected an OdzewError, got ${String(error)}`);
-  return error;
-}
-
 describe("allegro answer adapter", () => {
   it("is the reply adapter of allegro sources: it can answer, at most 500 characters, and cannot delete", async () => {
     const { config } = await allegro();
@@ -85,7 +75,7 @@ describe("allegro answer adapter", () => {
 
   it("refuses a text over 500 characters before asking Allegro", async () => {
     const { api, config } = await allegro();
-    const error = await failure(allegroReplyAdapter.post(config, RATING, "x".repeat(501), context()));
+    const error = await odzewFailure(allegroReplyAdapter.post(config, RATING, "x".repeat(501), context()));
     expect(error).toMatchObject({ code: "REPLY_REJECTED", retryable: false });
     expect(error.message).toMatch(/501 characters long; Allegro accepts at most 500: shorten it by 1 character/);
     expect(api.requests).toHaveLength(0);
@@ -94,7 +84,7 @@ describe("allegro answer adapter", () => {
   it("shows Allegro's own words when it refuses the text (422)", async () => {
     const { api, config } = await allegro();
     api.failNext("validation");
-    const error = await failure(allegroReplyAdapter.post(config, RATING, "Tekst", context()));
+    const error = await odzewFailure(allegroReplyAdapter.post(config, RATING, "Tekst", context()));
     expect(error).toMatchObject({ code: "REPLY_REJECTED", retryable: false, context: { status: 422 } });
     expect(error.message).toBe("Allegro refused the answer (HTTP 422): Treść odpowiedzi zawiera niedozwolone słowa (VALIDATION_ERROR)");
   });
@@ -110,19 +100,19 @@ describe("allegro answer adapter", () => {
 
   it("says the rating is gone (404), the account may not answer (403), Allegro is limiting (429) or failing (500)", async () => {
     const { api, config } = await allegro();
-    expect(await failure(allegroReplyAdapter.post(config, "missing-rating", "Dziękujemy", context()))).toMatchObject({
+    expect(await odzewFailure(allegroReplyAdapter.post(config, "missing-rating", "Dziękujemy", context()))).toMatchObject({
       code: "REPLY_NOT_FOUND",
       retryable: false,
       message: "Allegro has no rating missing-rating for this seller (HTTP 404): Nie znaleziono oceny (NOT_FOUND)",
     });
     api.failNext("forbidden");
-    expect(await failure(allegroReplyAdapter.post(config, RATING, "Dziękujemy", context()))).toMatchObject({ code: "REPLY_FORBIDDEN", retryable: false });
+    expect(await odzewFailure(allegroReplyAdapter.post(config, RATING, "Dziękujemy", context()))).toMatchObject({ code: "REPLY_FORBIDDEN", retryable: false });
     api.failNext("rate-limit");
-    const limited = await failure(allegroReplyAdapter.post(config, RATING, "Dziękujemy", context()));
+    const limited = await odzewFailure(allegroReplyAdapter.post(config, RATING, "Dziękujemy", context()));
     expect(limited).toMatchObject({ code: "REPLY_RATE_LIMITED", retryable: true, context: { retryAfterMs: 1000 } });
     expect(limited.message).toMatch(/HTTP 429\); it asks to wait 1 s: Zbyt wiele zapytań/);
     api.failNext("server-error");
-    expect(await failure(allegroReplyAdapter.post(config, RATING, "Dziękujemy", context()))).toMatchObject({ code: "REPLY_UNAVAILABLE", retryable: true });
+    expect(await odzewFailure(allegroReplyAdapter.post(config, RATING, "Dziękujemy", context()))).toMatchObject({ code: "REPLY_UNAVAILABLE", retryable: true });
     // Nothing was stored by the refused and failed calls.
     expect(await allegroReplyAdapter.current(config, RATING, context())).toBeUndefined();
   });
@@ -130,7 +120,7 @@ describe("allegro answer adapter", () => {
   it("a 5xx after Allegro stored the answer is unclear, and current then shows the answer: it is not posted again", async () => {
     const { api, config } = await allegro();
     api.failNext("server-error-after-store");
-    const error = await failure(allegroReplyAdapter.post(config, RATING, "Dziękujemy za ocenę", context()));
+    const error = await odzewFailure(allegroReplyAdapter.post(config, RATING, "Dziękujemy za ocenę", context()));
     expect(error).toMatchObject({ code: "REPLY_UNAVAILABLE", retryable: true, context: { status: 503 } });
     expect((await allegroReplyAdapter.current(config, RATING, context()))?.text).toBe("Dziękujemy za ocenę");
     expect(api.apiCalls().filter((call) => call.method === "PUT")).toHaveLength(1);
@@ -148,12 +138,12 @@ describe("allegro answer adapter", () => {
   it("a refused refresh token is REPLY_AUTH saying what to do; a missing variable is REPLY_NOT_CONFIGURED naming it", async () => {
     const { api, config } = await allegro();
     api.failNext("invalid-grant");
-    const auth = await failure(allegroReplyAdapter.post(config, RATING, "Dziękujemy", context()));
+    const auth = await odzewFailure(allegroReplyAdapter.post(config, RATING, "Dziękujemy", context()));
     expect(auth).toMatchObject({ code: "REPLY_AUTH", retryable: false });
     expect(auth.message).toMatch(/refused the refresh token in ALLEGRO_REFRESH_TOKEN .*put the new refresh token in ALLEGRO_REFRESH_TOKEN/);
     for (const value of Object.values(SECRETS)) expect(auth.message).not.toContain(value);
 
-    const missing = await failure(
+    const missing = await odzewFailure(
       allegroReplyAdapter.current(config, RATING, context({ secret: (name) => (name === "ALLEGRO_CLIENT_SECRET" ? undefined : SECRETS[name]) })),
     );
     expect(missing).toMatchObject({ code: "REPLY_NOT_CONFIGURED", context: { variable: "ALLEGRO_CLIENT_SECRET" } });
@@ -162,7 +152,7 @@ describe("allegro answer adapter", () => {
 
   it("refuses to delete an answer, which Allegro's API cannot do, without calling it", async () => {
     const { api, config } = await allegro();
-    const error = await failure(allegroReplyAdapter.remove(config, RATING, context()));
+    const error = await odzewFailure(allegroReplyAdapter.remove(config, RATING, context()));
     expect(error).toMatchObject({ code: "REPLY_FORBIDDEN", retryable: false });
     expect(error.message).toMatch(/cannot delete an answer/);
     expect(api.requests).toHaveLength(0);

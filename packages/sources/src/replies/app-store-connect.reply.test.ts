@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { OdzewError } from "@odzew/core";
 import { appStoreConnectSourceSchema } from "@odzew/schema";
-import { testLogger, useAppStoreConnectApi, type AppStoreConnectApi } from "@odzew/testing";
+import { type AppStoreConnectApi, odzewFailure, testLogger, useAppStoreConnectApi } from "@odzew/testing";
 import { HttpClient } from "../http-client.ts";
 import type { ReplyContext } from "./adapter.ts";
 import { APP_STORE_CONNECT_REPLY_MAX, appStoreConnectReplyAdapter as adapter } from "./app-store-connect.reply.ts";
@@ -34,15 +33,6 @@ function contextFor(api: AppStoreConnectApi, options: { maxAttempts?: number; en
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<OdzewError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof OdzewError)) throw new Error(`expected an OdzewError, got ${String(error)}`);
-  return error;
-}
-
 describe("app-store-connect reply adapter", () => {
   it("is the registered adapter; replies: false turns it off with a reason", async () => {
     const api = await start();
@@ -51,7 +41,7 @@ describe("app-store-connect reply adapter", () => {
     const off = replyCapability(sourceFor(api, { replies: false }));
     expect(off.canReply).toBe(false);
     expect(off.canReply ? "" : off.reason).toContain("replies: false");
-    const refused = await failure(adapter.post(sourceFor(api, { replies: false }), REVIEW, "Dziękujemy", contextFor(api)));
+    const refused = await odzewFailure(adapter.post(sourceFor(api, { replies: false }), REVIEW, "Dziękujemy", contextFor(api)));
     expect(refused.code).toBe("REPLY_NOT_CONFIGURED");
     expect(api.requests).toHaveLength(0);
   });
@@ -95,19 +85,19 @@ describe("app-store-connect reply adapter", () => {
 
   it("refuses an empty or too long text before calling Apple", async () => {
     const api = await start();
-    const tooLong = await failure(adapter.post(sourceFor(api), REVIEW, "x".repeat(APP_STORE_CONNECT_REPLY_MAX + 5), contextFor(api)));
+    const tooLong = await odzewFailure(adapter.post(sourceFor(api), REVIEW, "x".repeat(APP_STORE_CONNECT_REPLY_MAX + 5), contextFor(api)));
     expect(tooLong).toMatchObject({ code: "REPLY_REJECTED", retryable: false });
     expect(tooLong.message).toContain("at most 5970: shorten it by 5");
-    expect((await failure(adapter.post(sourceFor(api), REVIEW, "  ", contextFor(api)))).code).toBe("REPLY_REJECTED");
+    expect((await odzewFailure(adapter.post(sourceFor(api), REVIEW, "  ", contextFor(api)))).code).toBe("REPLY_REJECTED");
     expect(api.requests).toHaveLength(0);
   });
 
   it("reports a review that is gone as REPLY_NOT_FOUND", async () => {
     const api = await start();
-    const read = await failure(adapter.current(sourceFor(api), "gone-review", contextFor(api)));
+    const read = await odzewFailure(adapter.current(sourceFor(api), "gone-review", contextFor(api)));
     expect(read).toMatchObject({ code: "REPLY_NOT_FOUND", retryable: false });
     expect(read.message).toContain("There is no resource of type 'customerReviews' with id 'gone-review'");
-    const posted = await failure(adapter.post(sourceFor(api), "gone-review", "Dziękujemy", contextFor(api)));
+    const posted = await odzewFailure(adapter.post(sourceFor(api), "gone-review", "Dziękujemy", contextFor(api)));
     expect(posted).toMatchObject({ code: "REPLY_NOT_FOUND", retryable: false });
     expect(posted.message).toContain("ENTITY_ERROR.RELATIONSHIP.INVALID");
   });
@@ -115,7 +105,7 @@ describe("app-store-connect reply adapter", () => {
   it("reports a 5xx after Apple stored the response as unclear; current then shows it", async () => {
     const api = await start();
     api.failNext("server-error-after-store");
-    const error = await failure(adapter.post(sourceFor(api), REVIEW, "Dziękujemy za opinię", contextFor(api)));
+    const error = await odzewFailure(adapter.post(sourceFor(api), REVIEW, "Dziękujemy za opinię", contextFor(api)));
     expect(error).toMatchObject({ code: "REPLY_UNAVAILABLE", retryable: true });
     expect(error.message).toContain("HTTP 500, UNEXPECTED_ERROR");
     expect(error.message).toContain("may have been stored");
@@ -136,16 +126,16 @@ describe("app-store-connect reply adapter", () => {
     const source = sourceFor(api);
 
     api.failNext("rate-limit", { retryAfterSeconds: 120 });
-    const limited = await failure(adapter.post(source, REVIEW, "Dziękujemy", contextFor(api)));
+    const limited = await odzewFailure(adapter.post(source, REVIEW, "Dziękujemy", contextFor(api)));
     expect(limited).toMatchObject({ code: "REPLY_RATE_LIMITED", retryable: true, context: { status: 429, retryAfterMs: 120_000 } });
 
     api.failNext("forbidden");
-    const forbidden = await failure(adapter.post(source, REVIEW, "Dziękujemy", contextFor(api)));
+    const forbidden = await odzewFailure(adapter.post(source, REVIEW, "Dziękujemy", contextFor(api)));
     expect(forbidden).toMatchObject({ code: "REPLY_FORBIDDEN", retryable: false });
     expect(forbidden.message).toContain("The API key in use does not allow this request");
 
     api.failNext("reset");
-    const reset = await failure(adapter.post(source, REVIEW, "Dziękujemy", contextFor(api)));
+    const reset = await odzewFailure(adapter.post(source, REVIEW, "Dziękujemy", contextFor(api)));
     expect(reset).toMatchObject({ code: "REPLY_UNAVAILABLE", retryable: true });
     expect(api.responseOf(REVIEW)).toBeUndefined();
   });
@@ -157,7 +147,7 @@ describe("app-store-connect reply adapter", () => {
     expect(api.requests.map((request) => request.status)).toEqual([401, 201]);
 
     const other = await appStoreConnect();
-    const error = await failure(adapter.post(sourceFor(api), REVIEW, "Dziękujemy", contextFor(api, { env: { ...api.env, APP_STORE_CONNECT_KEY_FILE: other.keyFile } })));
+    const error = await odzewFailure(adapter.post(sourceFor(api), REVIEW, "Dziękujemy", contextFor(api, { env: { ...api.env, APP_STORE_CONNECT_KEY_FILE: other.keyFile } })));
     expect(error).toMatchObject({ code: "REPLY_AUTH", retryable: false });
     expect(error.message).toContain("NOT_AUTHORIZED");
     expect(error.message).toContain("APP_STORE_CONNECT_KEY_ID");
@@ -166,7 +156,7 @@ describe("app-store-connect reply adapter", () => {
 
   it("names the variable that is missing as REPLY_NOT_CONFIGURED", async () => {
     const api = await start();
-    const error = await failure(adapter.post(sourceFor(api), REVIEW, "Dziękujemy", contextFor(api, { env: { APP_STORE_CONNECT_ISSUER_ID: api.issuerId } })));
+    const error = await odzewFailure(adapter.post(sourceFor(api), REVIEW, "Dziękujemy", contextFor(api, { env: { APP_STORE_CONNECT_ISSUER_ID: api.issuerId } })));
     expect(error.code).toBe("REPLY_NOT_CONFIGURED");
     expect(error.message).toContain("APP_STORE_CONNECT_KEY_ID");
     expect(api.requests).toHaveLength(0);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { OdzewError } from "@odzew/core";
 import { trustpilotSourceSchema } from "@odzew/schema";
-import { startFixtureServer, startTrustpilotApi, testLogger, useFixtureServers } from "@odzew/testing";
+import { odzewFailure, startFixtureServer, startTrustpilotApi, testLogger, useFixtureServers } from "@odzew/testing";
 import { HttpClient } from "../http-client.ts";
 import { trustpilotAdapter } from "../trustpilot.source.ts";
 import { testPollContext } from "../test-context.ts";
@@ -56,15 +55,6 @@ async function trustpilot(reviews: Parameters<typeof startTrustpilotApi>[0]["rev
     serve,
   });
   return { api, config: source(api) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<OdzewError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof OdzewError)) throw new Error(`expected an OdzewError, got ${String(error)}`);
-  return error;
 }
 
 describe("trustpilot reply adapter", () => {
@@ -135,42 +125,42 @@ describe("trustpilot reply adapter", () => {
   it("words each refusal with Trustpilot's own message and the right code", async () => {
     const { api, config } = await trustpilot();
     api.failNext("bad-request");
-    const rejected = await failure(trustpilotReplyAdapter.post(config, REVIEW, "Tekst", context()));
+    const rejected = await odzewFailure(trustpilotReplyAdapter.post(config, REVIEW, "Tekst", context()));
     expect(rejected).toMatchObject({ code: "REPLY_REJECTED", retryable: false, context: { status: 400 } });
     expect(rejected.message).toBe("Trustpilot refused the reply (HTTP 400): Bad request: The reply message is empty or contains content that is not allowed");
 
-    expect(await failure(trustpilotReplyAdapter.post(config, "5e3de1b45fb06f0001790000", "Tekst", context()))).toMatchObject({
+    expect(await odzewFailure(trustpilotReplyAdapter.post(config, "5e3de1b45fb06f0001790000", "Tekst", context()))).toMatchObject({
       code: "REPLY_NOT_FOUND",
       message: "Trustpilot has no such review (HTTP 404): Not found: Review 5e3de1b45fb06f0001790000 was not found",
     });
     api.failNext("forbidden");
-    const forbidden = await failure(trustpilotReplyAdapter.post(config, REVIEW, "Tekst", context()));
+    const forbidden = await odzewFailure(trustpilotReplyAdapter.post(config, REVIEW, "Tekst", context()));
     expect(forbidden).toMatchObject({ code: "REPLY_FORBIDDEN", retryable: false });
     expect(forbidden.message).toMatch(/admin rights/);
 
     api.failNext("rate-limit");
-    const limited = await failure(trustpilotReplyAdapter.post(config, REVIEW, "Tekst", context()));
+    const limited = await odzewFailure(trustpilotReplyAdapter.post(config, REVIEW, "Tekst", context()));
     expect(limited).toMatchObject({ code: "REPLY_RATE_LIMITED", retryable: true, context: { retryAfterMs: 1000 } });
 
     api.failNext("server-error");
-    expect(await failure(trustpilotReplyAdapter.post(config, REVIEW, "Tekst", context()))).toMatchObject({ code: "REPLY_UNAVAILABLE", retryable: true });
+    expect(await odzewFailure(trustpilotReplyAdapter.post(config, REVIEW, "Tekst", context()))).toMatchObject({ code: "REPLY_UNAVAILABLE", retryable: true });
     expect(await trustpilotReplyAdapter.current(config, REVIEW, context())).toBeUndefined();
 
-    const tooLong = await failure(trustpilotReplyAdapter.post(config, REVIEW, "x".repeat(TRUSTPILOT_REPLY_MAX + 1), context()));
+    const tooLong = await odzewFailure(trustpilotReplyAdapter.post(config, REVIEW, "x".repeat(TRUSTPILOT_REPLY_MAX + 1), context()));
     expect(tooLong).toMatchObject({ code: "REPLY_REJECTED" });
   });
 
   it("a 5xx after Trustpilot stored the reply is unclear, and current then shows it", async () => {
     const { api, config } = await trustpilot();
     api.failNext("server-error-after-store");
-    const error = await failure(trustpilotReplyAdapter.post(config, REVIEW, "Dziękujemy za opinię", context()));
+    const error = await odzewFailure(trustpilotReplyAdapter.post(config, REVIEW, "Dziękujemy za opinię", context()));
     expect(error).toMatchObject({ code: "REPLY_UNAVAILABLE", retryable: true, context: { status: 502 } });
     expect((await trustpilotReplyAdapter.current(config, REVIEW, context()))?.text).toBe("Dziękujemy za opinię");
   });
 
   it("refused credentials are REPLY_AUTH naming the variables; missing ones REPLY_NOT_CONFIGURED; never a secret in words", async () => {
     const { config } = await trustpilot();
-    const wrong = await failure(
+    const wrong = await odzewFailure(
       trustpilotReplyAdapter.post(config, REVIEW, "Tekst", context({ secret: (name) => (name === "TRUSTPILOT_API_SECRET" ? "not-the-secret-9f" : SECRETS[name]) })),
     );
     expect(wrong).toMatchObject({ code: "REPLY_AUTH", retryable: false });
@@ -178,19 +168,19 @@ describe("trustpilot reply adapter", () => {
     expect(wrong.message).not.toContain("not-the-secret-9f");
     for (const value of Object.values(SECRETS)) expect(wrong.message).not.toContain(value);
 
-    const badKey = await failure(
+    const badKey = await odzewFailure(
       trustpilotReplyAdapter.current(config, REVIEW, context({ secret: (name) => (name === "TRUSTPILOT_API_KEY" ? "not-the-key-77" : SECRETS[name]) })),
     );
     expect(badKey).toMatchObject({ code: "REPLY_AUTH" });
     expect(badKey.message).toBe("Trustpilot refused the credentials (HTTP 401): Unauthorized: Invalid ApiKey; check the API key in TRUSTPILOT_API_KEY");
 
-    const missing = await failure(trustpilotReplyAdapter.current(config, REVIEW, context({ secret: () => undefined })));
+    const missing = await odzewFailure(trustpilotReplyAdapter.current(config, REVIEW, context({ secret: () => undefined })));
     expect(missing).toMatchObject({ code: "REPLY_NOT_CONFIGURED", context: { variable: "TRUSTPILOT_API_KEY" } });
   });
 
   it("refuses a review of another business unit", async () => {
     const { config } = await trustpilot([{ id: REVIEW, stars: 5, text: "Super", createdAt: "2026-11-20T08:15:00Z", businessUnitId: "4bd6a890000064000500ffff" }]);
-    const error = await failure(trustpilotReplyAdapter.current(config, REVIEW, context()));
+    const error = await odzewFailure(trustpilotReplyAdapter.current(config, REVIEW, context()));
     expect(error).toMatchObject({ code: "REPLY_FORBIDDEN" });
     expect(error.message).toMatch(/belongs to another business unit/);
   });
