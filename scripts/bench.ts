@@ -18,6 +18,10 @@
  *                             kafkajs (through @odzew/kafka) against @platformatic/kafka on N enriched
  *                             mentions (default 20,000): produce and consume the workers' way, two runs
  *                             each, msgs/s and CPU per 1,000 (see scripts/bench-kafka-clients.ts)
+ *   pnpm bench dashboard [--team service|pr|cx] [--runs N]
+ *                             the workspace's first paint in Chromium on a running demo (ODZEW_API_URL,
+ *                             default http://127.0.0.1:8080; starts nothing): first-contentful-paint and
+ *                             time to the first page's data, cold and warm, median of N (default 5)
  */
 import { performance } from "node:perf_hooks";
 
@@ -126,7 +130,20 @@ switch (name) {
     await benchKafkaClients(Number(countArg ?? 20_000));
     break;
   }
+  case "dashboard": {
+    const { benchDashboard, dashboardOptions } = await import("./bench-dashboard.ts");
+    const { OdzewError } = await import("@odzew/core");
+    try {
+      await benchDashboard(dashboardOptions(process.argv.slice(3), process.env, new URL("..", import.meta.url).pathname));
+    } catch (error) {
+      // What the user must set up (no API, no key, no Chromium): the words, not a stack.
+      if (!(error instanceof OdzewError)) throw error;
+      console.error(`pnpm bench dashboard: ${error.message}`);
+      process.exitCode = 2;
+    }
+    break;
+  }
   default:
-    console.error("usage: pnpm bench pipeline [N] | pnpm bench nlp | pnpm bench api [N] [--fresh] | pnpm bench faults [--quick] [SCENARIO…] | pnpm bench kafka-clients [N]");
+    console.error("usage: pnpm bench pipeline [N] | pnpm bench nlp | pnpm bench api [N] [--fresh] | pnpm bench faults [--quick] [SCENARIO…] | pnpm bench kafka-clients [N] | pnpm bench dashboard [--team T] [--runs N]");
     process.exitCode = 2;
 }

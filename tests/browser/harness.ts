@@ -9,7 +9,7 @@
  * to `.test-results/screenshots/` (git-ignored), named after the test.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -88,7 +88,12 @@ function watch(team: string, key: string | undefined, page: Page, context: Brows
   });
   page.on("pageerror", (error) => problems.push({ kind: "page-error", text: error.message }));
   page.on("request", (request) => requests.push(request.url()));
-  page.on("requestfailed", (request) => problems.push({ kind: "request-failed", text: `${request.method()} ${request.url()}: ${request.failure()?.errorText ?? "failed"}` }));
+  page.on("requestfailed", (request) => {
+    const reason = request.failure()?.errorText ?? "failed";
+    // The page cancelling a request it no longer needs (a filter changed, a view left: AbortController) is not a failure.
+    if (reason === "net::ERR_ABORTED") return;
+    problems.push({ kind: "request-failed", text: `${request.method()} ${request.url()}: ${reason}` });
+  });
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push({ kind: "http-error", text: `${response.request().method()} ${response.url()}: HTTP ${response.status()}` });
   });
@@ -116,6 +121,23 @@ function watch(team: string, key: string | undefined, page: Page, context: Brows
       return path;
     },
   };
+}
+
+/** Where the README's screenshots live; written only when ODZEW_README_SHOTS=1. */
+export const README_SHOTS_DIR = join(REPO_ROOT, "docs", "screenshots");
+
+/**
+ * A screenshot for the README: taken like any other (in .test-results), and, only when the run
+ * was started with ODZEW_README_SHOTS=1, copied to `docs/screenshots/<name>.png`. A test run
+ * never writes into the repository otherwise. Returns the README copy's path, if one was made.
+ */
+export async function readmeShot(teamPage: TeamPage, name: string): Promise<string | undefined> {
+  const taken = await teamPage.screenshot(name);
+  if (process.env.ODZEW_README_SHOTS !== "1") return undefined;
+  await mkdir(README_SHOTS_DIR, { recursive: true });
+  const target = join(README_SHOTS_DIR, `${slug(name)}.png`);
+  await copyFile(taken, target);
+  return target;
 }
 
 const slug = (text: string) =>

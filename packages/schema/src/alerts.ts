@@ -125,6 +125,8 @@ export const alertSchema = z.object({
   openedAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
   resolvedAt: z.iso.datetime({ offset: true }).optional(),
+  /** Spikes: the window counted (alerts.yaml `spike.window`, e.g. "60m"), ending when the alert opened. */
+  window: duration.optional(),
   /** Spikes: the count in the window and the baseline it was measured against. */
   count: z.number().int().nonnegative().optional(),
   baseline: z.object({ mean: z.number(), sd: z.number(), threshold: z.number(), days: z.number().int() }).optional(),

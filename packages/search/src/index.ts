@@ -80,6 +80,24 @@ export {
   type LocatedMention,
 } from "./team-search.ts";
 export { writeSettled } from "./settle.ts";
+export {
+  STARS,
+  RATING_SOURCES,
+  ratingDistributionRequest,
+  readRatingDistribution,
+  previousPeriod,
+  currentPeriod,
+  TREND_DAYS,
+  trendOf,
+  compareTopics,
+  overallFigures,
+  type Star,
+  type RatingGroup,
+  type RatingDistribution,
+  type Period,
+  type PeriodFigures,
+  type Trend,
+} from "./insights.ts";
 export { isPassingRefusal, splitBulk, type ItemError } from "./bulk.ts";
 export { planUpsert, compareVersions, newestVersions, STORED_FIELDS, type StoredMention, type UpsertStep } from "./upsert-plan.ts";
 export { ruleMentionOf } from "./rule-mention.ts";

@@ -5,10 +5,15 @@ import { SearchRequestError, type Engine } from "./engine.ts";
 import type { IndexNames } from "./mappings.ts";
 import { sampleKeyOf } from "./store.ts";
 import { teamQuery, type TeamFilters } from "./query.ts";
+import { ratingDistributionRequest, readRatingDistribution, type RatingDistribution, type RatingGroup } from "./insights.ts";
 import { breakdownItems, readTopicBreakdown, topicBreakdownRequest, type BreakdownItem } from "./topic-breakdown.ts";
-import { assertVisible, projectMention, sourceFilter, type MentionDocument, type MentionView, type TeamView, type ViewFilter } from "./visibility/index.ts";
+import { assertVisible, hiddenFilters, projectMention, sourceFilter, type MentionDocument, type MentionView, type TeamView, type ViewFilter } from "./visibility/index.ts";
 
 type Clause = Record<string, unknown>;
+
+/** A mention's reach as one number: the highest of its counts (reachOf in the dashboard). */
+const REACH_SCRIPT =
+  "double best = 0; for (String field : ['reach.followers', 'reach.votes', 'reach.helpful']) { if (doc.containsKey(field) && doc[field].size() > 0) { best = Math.max(best, doc[field].value); } } return best;";
 
 /** Orders a team may sort by; each ends in the id so that cursors are exact. */
 export const SORTS = {
@@ -18,6 +23,8 @@ export const SORTS = {
   "rating-asc": [{ "rating.value": { order: "asc", missing: "_last" } }, { publishedAt: "desc" }, { id: "asc" }],
   "rating-desc": [{ "rating.value": { order: "desc", missing: "_last" } }, { publishedAt: "desc" }, { id: "asc" }],
   relevance: [{ _score: "desc" }, { publishedAt: "desc" }, { id: "asc" }],
+  /** Loudest first: the highest of followers, votes and helpful (the reach a mention card shows), 0 without any. */
+  reach: [{ _script: { type: "number", order: "desc", script: { lang: "painless", source: REACH_SCRIPT } } }, { publishedAt: "desc" }, { id: "asc" }],
 } as const;
 export type SortName = keyof typeof SORTS;
 
@@ -34,7 +41,7 @@ export type GroupField = keyof typeof GROUP_FIELDS;
 
 /** Group fields and sorts that read a field some views do not show. */
 const GROUP_VIEW_FIELDS: Partial<Record<GroupField, ViewFilter>> = { source: "source", priority: "priority" };
-const SORT_VIEW_FIELDS: Partial<Record<SortName, ViewFilter>> = { priority: "priority", "rating-asc": "rating", "rating-desc": "rating" };
+const SORT_VIEW_FIELDS: Partial<Record<SortName, ViewFilter>> = { priority: "priority", "rating-asc": "rating", "rating-desc": "rating", reach: "reach" };
 
 /** Refuses grouping by a field the team's view does not show (its values are the hidden ones). */
 function assertGroupVisible(team: TeamView, field: GroupField | undefined, what: string): void {
@@ -302,6 +309,18 @@ export class TeamSearch {
       aggs: request.aggs,
     });
     return { total: totalOf(response), items: readTopicBreakdown(response.aggregations, size) };
+  }
+
+  /**
+   * The rating distribution (stars 1–5 and the mean) per source of the rated mentions; per source
+   * type in the pseudonymous view, which shows no source ids (see insights.ts).
+   */
+  async ratings(team: TeamConfig, filters: TeamFilters): Promise<{ by: RatingGroup; total: number; sources: RatingDistribution[] }> {
+    assertVisible(team, "rating", "the rating distribution");
+    const by: RatingGroup = hiddenFilters(team).has("source") ? "sourceType" : "source";
+    const request = ratingDistributionRequest(by);
+    const response = await this.run(team, { size: 0, track_total_hits: true, query: teamQuery(team, filters, { filter: request.filter }), aggs: request.aggs });
+    return { by, total: totalOf(response), sources: readRatingDistribution(response.aggregations) };
   }
 
   /**

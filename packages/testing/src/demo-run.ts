@@ -46,6 +46,7 @@ export async function demoRun(prefix: string, authorKey: string): Promise<DemoRu
     ODZEW_TEAMS_FILE: "config/demo/teams.yaml",
     ODZEW_BRANDS_FILE: "config/demo/brands.yaml",
     ODZEW_REPLIES_FILE: "config/demo/replies.yaml",
+    ODZEW_ALERTS_FILE: "config/demo/alerts.yaml",
     ODZEW_DEMO_SERVICE_KEY: keys.service,
     ODZEW_DEMO_PR_KEY: keys.pr,
     ODZEW_DEMO_CX_KEY: keys.cx,

@@ -161,7 +161,8 @@ describe("a look: the alerts the rules open and resolve", () => {
     const book = bookOf([]);
     expect(look(book, { now: t0, counts: countsOf({ "zuraw|opineo-sklep": 14 }, { "zuraw|opineo-sklep": 1 }) }).opened).toEqual(["spike:zuraw:opineo-sklep:negative"]);
     const alert = book.get("spike:zuraw:opineo-sklep:negative");
-    expect(alert).toMatchObject({ kind: "spike", status: "open", count: 14, languages: ["pl"], baseline: { mean: 1, sd: 0, threshold: 5, days: 14 } });
+    // The window counted travels with the alert: the dashboard draws it on the chart.
+    expect(alert).toMatchObject({ kind: "spike", status: "open", window: "60m", count: 14, languages: ["pl"], baseline: { mean: 1, sd: 0, threshold: 5, days: 14 } });
     expect(alert?.message).toBe("Negative spike: 14 negative mentions of zuraw on opineo-sklep in the last 60m (usually 1 ± 0; threshold 5)");
     const calm = look(book, { now: hours(1), counts: countsOf({ "zuraw|opineo-sklep": 2 }, { "zuraw|opineo-sklep": 1 }) });
     expect(calm.resolved).toEqual(["spike:zuraw:opineo-sklep:negative"]);

@@ -197,6 +197,7 @@ export function spikeDraft(
     source,
     sentiment,
     languages: found.languages,
+    window,
     count,
     baseline,
     message:

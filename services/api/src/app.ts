@@ -7,6 +7,7 @@ import { HttpError, errorAnswer } from "./http-errors.ts";
 import { openApiDocument, type RouteDoc } from "./openapi.ts";
 import { alertRoutes } from "./routes/alerts.ts";
 import { heavyReads, routeRegistrar, type RouteDeps } from "./routes/define.ts";
+import { insightRoutes } from "./routes/insights.ts";
 import { exportRoutes } from "./routes/exports.ts";
 import { mentionRoutes } from "./routes/mentions.ts";
 import { metaRoutes } from "./routes/meta.ts";
@@ -49,7 +50,7 @@ export interface ApiOptions {
 }
 
 /** The groups of team routes under /api/v1, in the order the OpenAPI document lists them. */
-const TEAM_ROUTES = [teamRoutes, mentionRoutes, statsRoutes, queueRoutes, replyRoutes, sampleRoutes, exportRoutes, alertRoutes];
+const TEAM_ROUTES = [teamRoutes, mentionRoutes, statsRoutes, insightRoutes, queueRoutes, replyRoutes, sampleRoutes, exportRoutes, alertRoutes];
 
 const NO_REPLIES: RepliesFile = { templates: [], rules: [] };
 

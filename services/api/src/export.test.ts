@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, csvHeader, csvRow, exportFile } from "./export.ts";
+import { SAMPLE_CSV_COLUMNS, csvCell, csvHeader, csvRow, exportFile, exportLines } from "./export.ts";
 
 /**
  * How a spreadsheet reads a CSV line with a given list separator: quoted fields (RFC 4180,
@@ -82,6 +82,23 @@ describe("CSV cells", () => {
     expect(splitLine(row.trimEnd(), ",")).toHaveLength(splitLine(csvHeader().trimEnd(), ",").length);
     expect(row).toContain('"Tytuł; =1+1"');
   });
+
+  it("writes a sample's rows with the stratum each was drawn for, in the order given, formulas neutralised", async () => {
+    const rows = [
+      { id: "b", text: "=HYPERLINK(\"http://zly.example\")", stratum: { topic: "delivery", sentiment: "negative" } },
+      { id: "a", text: "dobra cena", stratum: { topic: "price", sentiment: "positive" } },
+    ];
+    let file = "";
+    for await (const line of exportLines(rows, "csv", SAMPLE_CSV_COLUMNS)) file += line;
+    const lines = file.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+    expect(splitLine(lines[0]!, ",").at(-1)).toBe("stratum");
+    expect(lines.slice(1).map((line) => splitLine(line, ",")[0])).toEqual(["b", "a"]);
+    expect(splitLine(lines[1]!, ",").at(-1)).toBe("topic=delivery sentiment=negative");
+    expect(lines[1]).toContain("'=HYPERLINK");
+    let ndjson = "";
+    for await (const line of exportLines(rows, "ndjson", SAMPLE_CSV_COLUMNS)) ndjson += line;
+    expect(ndjson.trimEnd().split("\n").map((line) => JSON.parse(line) as unknown)).toEqual(rows);
+  });
 });
 
 describe("export files", () => {
@@ -89,5 +106,7 @@ describe("export files", () => {
     const day = new Date("2026-11-29T23:30:00.000Z");
     expect(exportFile("cx", "csv", day)).toEqual({ name: "odzew-cx-2026-11-29.csv", contentType: "text/csv; charset=utf-8" });
     expect(exportFile("pr", "ndjson", day)).toEqual({ name: "odzew-pr-2026-11-29.ndjson", contentType: "application/x-ndjson; charset=utf-8" });
+    // What it is, for a sample: its seed, reduced to what any file system takes.
+    expect(exportFile("cx", "csv", day, "sample-raport grudzień/../x").name).toBe("odzew-cx-sample-raport-grudzie-x-2026-11-29.csv");
   });
 });

@@ -2,12 +2,18 @@
  * Exports: NDJSON, or CSV that opens safely in a spreadsheet. Both stream: a row leaves as soon
  * as the engine returned it, whatever the size of the slice.
  */
-import type { MentionView } from "@odzew/search";
+import type { MentionView, SampledMention } from "@odzew/search";
 
 export type ExportFormat = "csv" | "ndjson";
 
+/** A CSV column: its name, and its value in one row. */
+export interface CsvColumn<M> {
+  name: string;
+  value: (mention: M) => unknown;
+}
+
 /** Columns of the CSV export, by path into the mention as the team sees it. */
-export const CSV_COLUMNS: { name: string; value: (mention: MentionView) => unknown }[] = [
+export const CSV_COLUMNS: CsvColumn<MentionView>[] = [
   { name: "id", value: (m) => m.id },
   { name: "source", value: (m) => m.source?.id },
   { name: "source_type", value: (m) => m.source?.type },
@@ -41,20 +47,40 @@ export function csvCell(value: unknown): string {
   return /[",;\t\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const csvHeader = (): string => `${CSV_COLUMNS.map((column) => column.name).join(",")}\r\n`;
+/** The columns of a sample's CSV: the export's, and the stratum each mention was drawn for (`topic=delivery sentiment=negative`). */
+export const SAMPLE_CSV_COLUMNS: CsvColumn<SampledMention>[] = [
+  ...CSV_COLUMNS,
+  {
+    name: "stratum",
+    value: (m) =>
+      Object.entries(m.stratum)
+        .map(([field, value]) => `${field}=${value}`)
+        .join(" "),
+  },
+];
 
-export const csvRow = (mention: MentionView): string => `${CSV_COLUMNS.map((column) => csvCell(column.value(mention))).join(",")}\r\n`;
+export const csvHeader = (columns: readonly { name: string }[] = CSV_COLUMNS): string => `${columns.map((column) => column.name).join(",")}\r\n`;
 
-/** Lines of an export, header first for CSV. */
-export async function* exportLines(rows: AsyncIterable<MentionView>, format: ExportFormat): AsyncGenerator<string> {
-  if (format === "csv") yield `\uFEFF${csvHeader()}`;
-  for await (const row of rows) yield format === "csv" ? csvRow(row) : `${JSON.stringify(row)}\n`;
+export const csvRow = <M extends MentionView>(mention: M, columns: CsvColumn<M>[] = CSV_COLUMNS): string =>
+  `${columns.map((column) => csvCell(column.value(mention))).join(",")}\r\n`;
+
+/** Lines of an export, header first for CSV (the export's columns unless others are given). */
+export async function* exportLines<M extends MentionView>(rows: AsyncIterable<M> | Iterable<M>, format: ExportFormat, columns: CsvColumn<M>[] = CSV_COLUMNS): AsyncGenerator<string> {
+  if (format === "csv") yield `\uFEFF${csvHeader(columns)}`;
+  for await (const row of rows) yield format === "csv" ? csvRow(row, columns) : `${JSON.stringify(row)}\n`;
 }
 
-/** The file an export is served as: its content type, and a name with the team and the day. */
-export function exportFile(team: string, format: ExportFormat, now: Date): { name: string; contentType: string } {
+/**
+ * The file an export is served as: its content type, and a name with the team and the day
+ * (and what it is, such as `sample-<seed>`, when given: letters, digits and dashes only).
+ */
+export function exportFile(team: string, format: ExportFormat, now: Date, label?: string): { name: string; contentType: string } {
+  const what = label
+    ?.replace(/[^A-Za-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
   return {
-    name: `odzew-${team}-${now.toISOString().slice(0, 10)}.${format}`,
+    name: `odzew-${team}-${what ? `${what}-` : ""}${now.toISOString().slice(0, 10)}.${format}`,
     contentType: format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
   };
 }

@@ -183,7 +183,7 @@ describe("a slice of more than 10,000 mentions", () => {
       from: ["2026-01-01", new Date(now.getTime() - 7 * 86_400_000).toISOString()],
       to: [now.toISOString().slice(0, 10)],
       size: ["1", "50", "100"],
-      sort: ["newest", "oldest", "priority", "rating-asc", "relevance"],
+      sort: ["newest", "oldest", "priority", "rating-asc", "relevance", "reach"],
       interval: ["day", "week", "month"],
       split: ["sentiment", "topic", "brand"],
       tz: ["Europe/Warsaw", "UTC", "ROC"],

@@ -87,6 +87,20 @@ export const sampleQuerySchema = z.strictObject({
   seed: z.string().min(1).max(100).optional(),
 });
 
+/** `GET /sample/export`: the sample's own parameters (the same ones draw the same sample) and a file format (as /export: NDJSON by default). */
+export const sampleExportQuerySchema = sampleQuerySchema.extend({
+  format: z.enum(["csv", "ndjson"]).default("ndjson"),
+});
+
+/** `GET /stats/ratings`: the filters only. */
+export const ratingsQuerySchema = z.strictObject({ ...filterShape });
+
+/** `GET /stats/trends`: from/to are the current period (default: the last 30 days), compared with as long a period before it. */
+export const trendsQuerySchema = z.strictObject({
+  ...filterShape,
+  size: z.coerce.number().int().min(1).max(50).default(10),
+});
+
 export const exportQuerySchema = z.strictObject({
   ...filterShape,
   format: z.enum(["csv", "ndjson"]).default("ndjson"),

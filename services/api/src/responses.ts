@@ -18,7 +18,7 @@ import {
   workflowEventSchema,
   workflowStateSchema,
 } from "@odzew/schema";
-import { WHOLE_PERSONAL_FIELDS, personalFieldsIn, type FullView, type PseudonymousView, type ReplyMeasures } from "@odzew/search";
+import { WHOLE_PERSONAL_FIELDS, personalFieldsIn, type FullView, type PseudonymousView, type RatingDistribution, type ReplyMeasures, type Trend } from "@odzew/search";
 
 /** A zod mask (`{ field: true }`) of a list of field names. */
 function maskOf<K extends string>(fields: readonly K[]): { [P in K]: true } {
@@ -69,7 +69,17 @@ export const mentionPageSchema = z.object({
 
 // teamSchema carries a refinement (no reply for a pseudonymous team), which `.pick` refuses: its fields by hand.
 const teamFields = teamSchema.shape;
-const teamIdentity = z.object({ id: teamFields.id, name: teamFields.name, view: teamFields.view, actions: teamFields.actions, slice: teamFields.slice });
+const teamIdentity = z.object({
+  id: teamFields.id,
+  name: teamFields.name,
+  view: teamFields.view,
+  actions: teamFields.actions,
+  slice: teamFields.slice,
+  hide: teamFields.hide.describe("Fields this team does not see (hide in teams.yaml): it can neither filter, group nor sort by them"),
+  replies: z
+    .object({ slaHours: z.number().positive().describe("Hours within which a review should have its first reply: the inbox counts down to publishedAt + slaHours") })
+    .describe("The team's reply settings a workspace needs (replies in teams.yaml)"),
+});
 export const meResponseSchema = z.object({ team: teamIdentity });
 
 export const sourceStatusSchema = z.object({
@@ -122,6 +132,43 @@ export const sampleResponseSchema = z.object({
   items: z.array(z.union([fullViewSchema.extend({ stratum }), pseudonymousViewSchema.extend({ stratum })])),
 });
 
+/** One mention of a sample, as a line of its NDJSON export: the team's view and the stratum it was drawn for. */
+export const sampleLineSchema = sampleResponseSchema.shape.items.element;
+
+const starCount = z.number().int().nonnegative();
+/** `GET /stats/ratings`: stars per source of the rated mentions. */
+export const ratingsResponseSchema = z.object({
+  by: z.enum(["source", "sourceType"]).describe("`source`: per source id; `sourceType`: per source type (the pseudonymous view shows no source ids)"),
+  total: z.number().int().nonnegative().describe("Rated mentions counted"),
+  sources: z.array(
+    z.object({
+      source: z.string().describe("The source id, or its type"),
+      count: z.number().int().nonnegative().describe("Rated mentions of it"),
+      mean: z.number().describe("Their mean rating (1–5)"),
+      stars: z.object({ "1": starCount, "2": starCount, "3": starCount, "4": starCount, "5": starCount }).describe("Rated mentions per star (a fractional rating counts to the nearest star)"),
+    }),
+  ),
+});
+
+const periodFigures = z.object({ count: z.number().int().nonnegative(), sentiment: counts, net: z.number().describe("(positive − negative) / count") });
+const trendShape = {
+  current: periodFigures,
+  previous: periodFigures,
+  change: z.object({
+    count: z.number().int().describe("Mentions now minus before"),
+    ratio: z.number().optional().describe("That change as a share of before; absent when there was nothing before"),
+    net: z.number().describe("Net sentiment now minus before"),
+  }),
+};
+const period = z.object({ from: z.string(), to: z.string() });
+/** `GET /stats/trends`: the current period against the one before it, overall and per topic (topics per aspect, as /stats/topics). */
+export const trendsResponseSchema = z.object({
+  current: period,
+  previous: period.describe("As long as the current period, just before it"),
+  overall: z.object(trendShape).describe("Every mention of the filters"),
+  topics: z.array(z.object({ topic: z.string(), ...trendShape })).describe("The current period's top topics, then those only the period before had"),
+});
+
 /** An alert as a team sees it: the record's copies of its mentions replaced by the team's view of them. */
 export const teamAlertSchema = alertSchema.omit({ mentions: true }).extend({ mentions: z.array(mentionResponseSchema) });
 export const alertsResponseSchema = z.object({
@@ -149,6 +196,7 @@ export const replyCapabilitySchema = z.object({
   canReply: z.boolean().describe("Whether Odzew posts replies to this source itself"),
   maxLength: z.number().int().positive().optional(),
   canDelete: z.boolean().optional(),
+  lengthUnit: z.enum(["characters", "bytes"]).optional().describe("How the store counts maxLength (default characters; Business Profile counts UTF-8 bytes)"),
   reason: z.string().optional().describe("Why not: answer at the source and record the reply"),
 });
 
@@ -232,5 +280,9 @@ const fullViewMatches: Same<z.infer<typeof fullViewSchema>, FullView> = true;
 const pseudonymousViewMatches: Same<z.infer<typeof pseudonymousViewSchema>, Omit<PseudonymousView, "author" | "url" | "nativeId" | "reply">> = true;
 const replyMeasuresMatch: Same<z.infer<typeof replyMeasuresResponseSchema>, ReplyMeasures> = true;
 void replyMeasuresMatch;
+const ratingsMatch: Same<z.infer<typeof ratingsResponseSchema>["sources"][number], RatingDistribution> = true;
+const trendMatch: Same<Omit<z.infer<typeof trendsResponseSchema>["topics"][number], "topic">, Trend> = true;
+void ratingsMatch;
+void trendMatch;
 void fullViewMatches;
 void pseudonymousViewMatches;

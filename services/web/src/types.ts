@@ -15,12 +15,14 @@ import type {
   replyPreviewSchema,
   replyTemplatesResponseSchema,
   replyViewSchema,
+  ratingsResponseSchema,
   sampleResponseSchema,
   shareOfVoiceResponseSchema,
   slaResponseSchema,
   sourcesResponseSchema,
   timelineResponseSchema,
   topicsResponseSchema,
+  trendsResponseSchema,
 } from "../../api/src/responses.ts";
 
 export type Me = z.infer<typeof meResponseSchema>;
@@ -43,3 +45,6 @@ export type ReplyPreview = z.infer<typeof replyPreviewSchema>;
 export type ReplyActionResponse = z.infer<typeof replyActionResponseSchema>;
 export type ReplyTemplates = z.infer<typeof replyTemplatesResponseSchema>;
 export type ReplyMeasures = z.infer<typeof replyMeasuresResponseSchema>;
+export type RatingsResponse = z.infer<typeof ratingsResponseSchema>;
+export type TrendsResponse = z.infer<typeof trendsResponseSchema>;
+export type Trend = TrendsResponse["overall"];

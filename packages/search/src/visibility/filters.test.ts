@@ -7,6 +7,7 @@ describe("filters a view forbids", () => {
     expect([...hiddenFilters({ view: "pseudonymous", hide: [] }).keys()].sort()).toEqual(["assignee", "source"]);
     expect(hiddenFilters({ view: "full", hide: [] }).size).toBe(0);
     expect([...hiddenFilters({ view: "full", hide: ["workflow", "rating", "priority"] }).keys()].sort()).toEqual(["assignee", "priority", "rating", "status"]);
+    expect(() => assertVisible({ view: "full", hide: ["reach"] }, "reach", "sort=reach")).toThrow("sort=reach: not allowed: this team does not see reach (hide: [reach])");
     expect(() => assertVisible({ view: "full", hide: ["rating"] }, "rating", "rating_min")).toThrow("rating_min: not allowed: this team does not see ratings (hide: [rating]), so it can be neither filtered, grouped nor sorted by");
     expect(() => assertVisible({ view: "full", hide: [] }, "source", "source")).not.toThrow();
   });

@@ -7,7 +7,7 @@ import { OdzewError } from "@odzew/core";
 import type { TeamView } from "./mention-view.ts";
 
 /** Request parameters that would read a field some views do not show. */
-export type ViewFilter = "source" | "assignee" | "status" | "rating" | "priority";
+export type ViewFilter = "source" | "assignee" | "status" | "rating" | "priority" | "reach";
 
 /** The parameters the team's view forbids, each with why. */
 export function hiddenFilters(team: TeamView): Map<ViewFilter, string> {
@@ -22,6 +22,7 @@ export function hiddenFilters(team: TeamView): Map<ViewFilter, string> {
   }
   if (team.hide.includes("rating")) hidden.set("rating", "this team does not see ratings (hide: [rating])");
   if (team.hide.includes("priority")) hidden.set("priority", "this team does not see priorities (hide: [priority])");
+  if (team.hide.includes("reach")) hidden.set("reach", "this team does not see reach (hide: [reach])");
   return hidden;
 }
 

@@ -76,6 +76,7 @@ export const runCommand = defineCommand<RunOptions>({
         const lines = [
           "",
           "Odzew is running.",
+          `  Dashboard:   ${apiBase}/ (sign in with a team's key)`,
           `  API:         ${apiBase}/api/v1/mentions`,
           `  OpenAPI:     ${apiBase}/api/v1/openapi.json`,
           ...(demo
@@ -85,7 +86,7 @@ export const runCommand = defineCommand<RunOptions>({
                 ...Object.entries(demo).map(([team, key]) => `    ${team.padEnd(8)} ${key}`),
                 `  Try:         curl -s -H "Authorization: Bearer ${demo.pr}" '${apiBase}/api/v1/mentions?q=dostawa'`,
                 `               curl -s -H "Authorization: Bearer ${demo.service}" '${apiBase}/api/v1/queue'`,
-                `  Reply:       open ${apiBase}/ with the service key, Queue → Reply: the answer appears on the demo site`,
+                `  Reply:       open ${apiBase}/ with the service key, Inbox → a review → Reply: the answer appears on the demo site`,
                 `               under its review, then shows as confirmed here once the collector reads it back`,
               ]
             : []),

@@ -73,7 +73,7 @@ export function MentionCard({ mention: raw, children, selected, class: extra, he
         <SentimentBadge mention={mention} />
         {mention.priority && <span class={`priority ${mention.priority.level}`}>{t("priority", { level: mention.priority.level })}</span>}
         {reach > 0 && <span>{t("reach", { count: reach })}</span>}
-        {mention.workflow?.status && <span class="status">{t("status", { status: mention.workflow.status })}</span>}
+        {mention.workflow?.status && <span class="status">{t("status", { status: t(`status_${mention.workflow.status}`) })}</span>}
         {mention.workflow?.assignee && <span class="assignee">{t("assignee", { name: mention.workflow.assignee })}</span>}
         {mention.author?.name && <span class="author">{mention.author.name}</span>}
         {!mention.author && mention.authorPseudonym && <span class="author">{t("pseudonym", { name: mention.authorPseudonym })}</span>}
