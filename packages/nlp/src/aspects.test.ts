@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "@odzew/core";
 import { aspectSentiments, splitClauses, type Aspect } from "./aspects.ts";
-import { decideSentiment } from "./sentiment.ts";
+import { TextReading, decideSentiment } from "./sentiment.ts";
 import { createTopicTagger } from "./topics.ts";
 import type { SentimentLabel } from "./types.ts";
 
@@ -205,6 +205,8 @@ describe("aspectSentiments, whatever the review", () => {
       }
       // The same input gives the same aspects (the tagger and scorers keep no state between texts).
       expect(aspectSentiments({ text, lang, topics, sentiment }, { tagger }), text).toEqual(aspects);
+      // Clauses scored from the mention's reading (as the enrichment does) score as clauses read alone.
+      expect(aspectSentiments({ text, lang, topics, sentiment }, { tagger, reading: new TextReading(text, lang) }), text).toEqual(aspects);
       // A language without a scorer has no clause evidence: several clauses leave every topic neutral.
       if (lang === "de" && splitClauses(text).length > 1) for (const aspect of aspects) expect(aspect.label, text).toBe("neutral");
     }

@@ -1,5 +1,5 @@
-import { LEXICON_SCORER, textSentiment, type PolishScorer } from "./sentiment.ts";
-import type { TopicTagger } from "./topics.ts";
+import { LEXICON_SCORER, textSentiment, type PolishScorer, type TextReading } from "./sentiment.ts";
+import type { TopicReading, TopicTagger } from "./topics.ts";
 import type { Sentiment, SentimentLabel } from "./types.ts";
 
 /**
@@ -69,6 +69,14 @@ export interface AspectOptions {
   polish?: PolishScorer | undefined;
   /** The topic an untopical side of a contrast counts for; null: none. Default product-quality. */
   productTopic?: string | null | undefined;
+  /**
+   * The mention's title and text as read for its own sentiment (`title\ntext`, or the text alone,
+   * in the same language and scorer): clauses found in it are scored from that reading rather than
+   * read again. The figures are the same either way.
+   */
+  reading?: TextReading | undefined;
+  /** The same text as read for the mention's topics: clauses found in it are tagged from that reading. */
+  topicReading?: TopicReading | undefined;
 }
 
 export const PRODUCT_TOPIC = "product-quality";
@@ -164,17 +172,17 @@ interface SubClause {
 }
 
 /** The soft cuts of a hard clause (commas, i/oraz/a/and), merged around the parts that name a topic. */
-function subClauses(clause: string, named: (text: string) => string[]): SubClause[] {
+function subClauses(clause: string, reader: ClauseReader): SubClause[] {
   // A clause naming at most one topic is one sub-clause whatever its commas: only two topics in
   // one clause need telling apart ("Dostawa szybka, obsługa fatalna").
-  const whole = named(clause);
+  const whole = reader.named(clause);
   if (whole.length <= 1) return [{ text: clause, topics: whole }];
   const parts = clause.split(SOFT_CUT).filter((part) => HAS_LETTER.test(part));
   if (parts.length <= 1) return [{ text: clause, topics: whole }];
   const out: SubClause[] = [];
   let current: SubClause | undefined;
   for (const part of parts) {
-    const topics = named(part);
+    const topics = reader.named(part);
     if (current && (topics.length === 0 || current.topics.length === 0)) {
       current.text += `, ${part}`;
       for (const topic of topics) if (!current.topics.includes(topic)) current.topics.push(topic);
@@ -194,6 +202,50 @@ interface Evidence {
 }
 
 /**
+ * What a clause names and how it scores. Where the enrichment passed its readings of the mention
+ * (title and text, read once), a clause found in them is tagged and scored from them: the same
+ * topics and scores as reading the clause alone, without reading it again.
+ */
+class ClauseReader {
+  private readonly polish: PolishScorer;
+
+  constructor(
+    private readonly input: AspectInput,
+    private readonly options: AspectOptions,
+    private readonly known: ReadonlySet<string>,
+  ) {
+    this.polish = options.polish ?? LEXICON_SCORER;
+  }
+
+  /** The mention's topics the text names. */
+  named(text: string): string[] {
+    const { topicReading } = this.options;
+    const at = topicReading ? topicReading.text.indexOf(text) : -1;
+    const found = topicReading && at >= 0 ? topicReading.tag(at, at + text.length) : this.options.tagger.tag(text);
+    return found.filter((topic) => this.known.has(topic));
+  }
+
+  score(text: string): Evidence {
+    const { reading } = this.options;
+    const at = reading ? reading.text.indexOf(text) : -1;
+    const { label, score } = reading && at >= 0 ? reading.part(at, at + text.length) : textSentiment(text, this.input.lang, this.polish);
+    return { label, score };
+  }
+}
+
+/** Keeps, per topic, the clause with the strongest evidence (on a tie, the later one). */
+function consider(best: Map<string, Evidence>, topic: string, evidence: Evidence): void {
+  const held = best.get(topic);
+  if (held === undefined || Math.abs(evidence.score) >= Math.abs(held.score)) best.set(topic, evidence);
+}
+
+/** Whether a clause's sub-clauses name a topic. */
+function namesTopic(parts: readonly SubClause[]): boolean {
+  for (const part of parts) if (part.topics.length > 0) return true;
+  return false;
+}
+
+/**
  * One entry per topic of the mention (plus the product topic where the contrast rule finds it):
  * the sentiment of the clause that carries it. See the module comment for every rule.
  */
@@ -201,19 +253,14 @@ export function aspectSentiments(input: AspectInput, options: AspectOptions): As
   if (input.topics.length === 0) return [];
   const known = new Set(input.topics);
   const productTopic = options.productTopic === undefined ? PRODUCT_TOPIC : options.productTopic;
-  const polish = options.polish ?? LEXICON_SCORER;
   const own: Evidence = input.sentiment ? { label: input.sentiment.label, score: input.sentiment.score } : { label: "neutral", score: 0 };
-  const named = (text: string): string[] => options.tagger.tag(text).filter((topic) => known.has(topic));
-  const score = (text: string): Evidence => {
-    const { label, score: value } = textSentiment(text, input.lang, polish);
-    return { label, score: value };
-  };
+  const reader = new ClauseReader(input, options, known);
 
   const clauses = splitClauses(input.text, input.title);
   // One clause naming one topic (most short reviews): that topic is the mention, with no tagging
   // or scoring of parts (a soft cut inside it could only find the same topic again).
   if (clauses.length === 1 && known.size === 1) return [...known].map((topic) => ({ topic, label: own.label, score: round(own.score) }));
-  const split = clauses.map((clause) => subClauses(clause.text, named));
+  const split = clauses.map((clause) => subClauses(clause.text, reader));
   const clauseCount = split.reduce((sum, parts) => sum + parts.length, 0);
   if (clauseCount <= 1) {
     // One clause: its aspects are the mention, stars and all.
@@ -221,10 +268,6 @@ export function aspectSentiments(input: AspectInput, options: AspectOptions): As
   }
 
   const best = new Map<string, Evidence>();
-  const consider = (topic: string, evidence: Evidence): void => {
-    const held = best.get(topic);
-    if (held === undefined || Math.abs(evidence.score) >= Math.abs(held.score)) best.set(topic, evidence);
-  };
   // Per contrast group: whether a clause names a topic, and the untopical clauses with a clear sentiment.
   const groupNamesTopic = new Set<number>();
   const unnamed: { group: number; evidence: Evidence }[] = [];
@@ -233,31 +276,33 @@ export function aspectSentiments(input: AspectInput, options: AspectOptions): As
   const groupSize = new Map<number, number>();
   for (const clause of clauses) groupSize.set(clause.group, (groupSize.get(clause.group) ?? 0) + 1);
 
-  const topical = split.map((parts) => parts.some((part) => part.topics.length > 0));
-  clauses.forEach((clause, position) => {
+  const topical = split.map(namesTopic);
+  for (let position = 0; position < clauses.length; position++) {
+    const clause = clauses[position] as Clause;
     if (topical[position]) groupNamesTopic.add(clause.group);
-  });
-  clauses.forEach((clause, position) => {
+  }
+  for (let position = 0; position < clauses.length; position++) {
+    const clause = clauses[position] as Clause;
     const parts = split[position] ?? [];
-    let whole: Evidence | undefined;
-    const wholeEvidence = (): Evidence => (whole ??= score(clause.text));
     if (!topical[position]) {
       // Read only where it can count: beside a clause of its contrast group that names a topic.
-      if (!productTopic || (groupSize.get(clause.group) ?? 0) < 2 || !groupNamesTopic.has(clause.group)) return;
-      const evidence = wholeEvidence();
+      if (!productTopic || (groupSize.get(clause.group) ?? 0) < 2 || !groupNamesTopic.has(clause.group)) continue;
+      const evidence = reader.score(clause.text);
       if (evidence.label !== "neutral") unnamed.push({ group: clause.group, evidence });
-      return;
+      continue;
     }
+    // The hard clause's own evidence, read once when needed.
+    let whole: Evidence | undefined;
     for (const part of parts) {
       if (part.topics.length === 0) continue;
-      let evidence = parts.length === 1 ? wholeEvidence() : score(part.text);
+      let evidence = parts.length === 1 ? (whole ??= reader.score(clause.text)) : reader.score(part.text);
       // A part without evidence of its own ("… i obsługa") borrows its hard clause's.
-      if (evidence.score === 0 && parts.length > 1) evidence = wholeEvidence();
-      for (const topic of part.topics) consider(topic, evidence);
+      if (evidence.score === 0 && parts.length > 1) evidence = whole ??= reader.score(clause.text);
+      for (const topic of part.topics) consider(best, topic, evidence);
     }
-  });
+  }
   if (productTopic) {
-    for (const { group, evidence } of unnamed) if (groupNamesTopic.has(group)) consider(productTopic, evidence);
+    for (const { group, evidence } of unnamed) if (groupNamesTopic.has(group)) consider(best, productTopic, evidence);
   }
 
   const topics = new Set(known);

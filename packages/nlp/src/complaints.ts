@@ -1,4 +1,4 @@
-import { fold } from "./tokenize.ts";
+import { fold, wordOfKey } from "./tokenize.ts";
 
 /**
  * Complaint events: what customers report without a single sentiment word ("konto zostało
@@ -148,7 +148,9 @@ for (let code = 0; code < 0x250; code++) {
   if (folded.length === 1 && folded >= "a" && folded <= "z") LETTER[code] = folded.charCodeAt(0) - 96;
   else if (/^\p{L}$/u.test(char)) LETTER[code] = OTHER_LETTER;
 }
-const letterOf = (code: number): number => (code < 0x250 ? (LETTER[code] ?? 0) : code >= 0xd800 && code <= 0xdfff ? 0 : /\p{L}/u.test(String.fromCharCode(code)) ? OTHER_LETTER : 0);
+/** Once, at load: a regular expression written in a function is built anew on every call where tsx lowers it. */
+const IS_LETTER = /\p{L}/u;
+const letterOf = (code: number): number => (code < 0x250 ? (LETTER[code] ?? 0) : code >= 0xd800 && code <= 0xdfff ? 0 : IS_LETTER.test(String.fromCharCode(code)) ? OTHER_LETTER : 0);
 
 /** Which first three folded letters can start a word some pattern matches: only those words are looked up. */
 const STARTS = new Uint8Array(27 * 27 * 27);
@@ -162,20 +164,73 @@ const startKey = (word: string): number => {
 };
 for (const group of GROUPS) for (const form of [...group.exact, ...group.prefixes]) STARTS[startKey(form.replace(/[^a-z]/g, ""))] = 1;
 
-const SENTENCE_ENDS = new Set([46, 33, 63, 10, 8230]);
-const APOSTROPHES = new Set([0x27, 0x2019]);
+/**
+ * Which first four letters a–z can start a plain word (letters a–z only) longer than four letters
+ * that some pattern matches: an exact form of five or more letters, or a stem (one of three letters
+ * takes any fourth).
+ */
+const FOUR = new Uint8Array(27 ** 4);
+const fourKey = (word: string): number => {
+  let key = 0;
+  for (let k = 0; k < 4; k++) key = key * 27 + (word.charCodeAt(k) - 96);
+  return key;
+};
+for (const group of GROUPS) {
+  for (const form of group.exact) if (form.length > 4 && /^[a-z]{4}/.test(form)) FOUR[fourKey(form)] = 1;
+  for (const prefix of group.prefixes) {
+    if (!/^[a-z]{3}/.test(prefix)) continue;
+    if (prefix.length >= 4) {
+      if (/^[a-z]{4}/.test(prefix)) FOUR[fourKey(prefix)] = 1;
+    } else for (let fourth = 1; fourth <= 26; fourth++) FOUR[fourKey(prefix + "a") - 1 + fourth] = 1;
+  }
+}
+
+/** The groups of plain words of up to four letters, by their key (letters 1–26, 0 after the end). */
+const SHORT: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(27 ** 4);
+
+function shortGroups(key: number): readonly number[] {
+  const word = wordOfKey(key);
+  const groups = describeWord(word);
+  SHORT[key] = groups;
+  return groups;
+}
+
 
 /** The complaint events in a text (each kind once), in the order of `COMPLAINT_KINDS`. */
 export function findComplaints(text: string): ComplaintKind[] {
+  return scanComplaints(text).kinds;
+}
+
+/** What one reading of a text found: its events, and where the words that can start one stand. */
+export interface ComplaintScan {
+  /** The complaint events (each kind once), in the order of `COMPLAINT_KINDS`. */
+  kinds: ComplaintKind[];
+  /**
+   * The offsets of the words that can start an event (a match of some event's first group), in
+   * order. A part of the text holding none of them has no complaint event (`findComplaints` of
+   * that part is empty): the sentiment of a clause needs no second reading for complaints.
+   */
+  cues: number[];
+}
+
+type CompiledEvent = (typeof COMPILED)[number];
+
+/** Per sentence while reading: the groups of each word, and the events its words start (reused). */
+const sentenceGroups: (readonly number[])[] = [];
+const candidates: CompiledEvent[] = [];
+
+function checkSentence(found: Set<ComplaintKind>): void {
+  for (const event of candidates) if (!found.has(event.kind) && occurs(event.groups, event.within, sentenceGroups)) found.add(event.kind);
+  sentenceGroups.length = 0;
+  candidates.length = 0;
+}
+
+/** `findComplaints` with the offsets of the words that can start an event (see `ComplaintScan`). */
+export function scanComplaints(text: string): ComplaintScan {
   const found = new Set<ComplaintKind>();
-  // Per sentence: the groups of each word, and the events its words start.
-  let sentence: (readonly number[])[] = [];
-  let candidates: (typeof COMPILED)[number][] = [];
-  const check = () => {
-    for (const event of candidates) if (!found.has(event.kind) && occurs(event.groups, event.within, sentence)) found.add(event.kind);
-    sentence = [];
-    candidates = [];
-  };
+  const cues: number[] = [];
+  sentenceGroups.length = 0;
+  candidates.length = 0;
   const length = text.length;
   let index = 0;
   while (index < length) {
@@ -185,39 +240,61 @@ export function findComplaints(text: string): ComplaintKind[] {
       if (code >= 48 && code <= 57) {
         // A number is a word of its own ("czekam od 2 tygodni"): it counts in the distances.
         while (index < length && text.charCodeAt(index) >= 48 && text.charCodeAt(index) <= 57) index++;
-        sentence.push(NONE);
+        sentenceGroups.push(NONE);
         continue;
       }
-      if (SENTENCE_ENDS.has(code)) check();
+      if (code === 46 || code === 33 || code === 63 || code === 10 || code === 8230) checkSentence(found); // . ! ? new line …
       index++;
       continue;
     }
     const start = index;
     let key = 0;
     let keyed = 0;
+    // The first four letters and the count of letters; "plain": letters a–z only (after folding), no apostrophe.
+    let key4 = 0;
+    let letters = 0;
+    let plain = true;
     for (; index < length; index++) {
       const current = letterOf(text.charCodeAt(index));
       if (current === 0) {
         // One apostrophe inside a word ("won't", "doesn’t").
-        if (APOSTROPHES.has(text.charCodeAt(index)) && index + 1 < length && letterOf(text.charCodeAt(index + 1)) !== 0) continue;
+        const mark = text.charCodeAt(index);
+        if ((mark === 0x27 || mark === 0x2019) && index + 1 < length && letterOf(text.charCodeAt(index + 1)) !== 0) {
+          plain = false;
+          continue;
+        }
         break;
       }
+      if (current === OTHER_LETTER) plain = false;
       if (keyed < 3) {
         key = key * 27 + (current === OTHER_LETTER ? 0 : current);
         keyed++;
       }
+      if (letters < 4) key4 = key4 * 27 + (current === OTHER_LETTER ? 0 : current);
+      letters++;
     }
     for (; keyed < 3; keyed++) key *= 27;
-    if (STARTS[key] !== 1) {
-      sentence.push(NONE);
-      continue;
+    for (let k = letters; k < 4; k++) key4 *= 27;
+    let groups: readonly number[];
+    // A plain word of up to four letters is known by its key alone; a longer one is looked up
+    // only when its first four letters can start a pattern; any other by its first three.
+    if (plain && letters <= 4) groups = SHORT[key4] ?? shortGroups(key4);
+    else if (plain ? FOUR[key4] !== 1 : STARTS[key] !== 1) groups = NONE;
+    else groups = groupsOf(text.slice(start, index));
+    if (groups !== NONE) {
+      let cue = false;
+      for (const id of groups) {
+        const events = BY_FIRST.get(id);
+        if (events === undefined) continue;
+        cue = true;
+        for (const event of events) if (!candidates.includes(event)) candidates.push(event);
+      }
+      if (cue) cues.push(start);
     }
-    const groups = groupsOf(text.slice(start, index));
-    if (groups !== NONE) for (const id of groups) for (const event of BY_FIRST.get(id) ?? []) if (!candidates.includes(event)) candidates.push(event);
-    sentence.push(groups);
+    sentenceGroups.push(groups);
   }
-  check();
-  return COMPLAINT_KINDS.filter((kind) => found.has(kind));
+  checkSentence(found);
+  return { kinds: found.size === 0 ? [] : COMPLAINT_KINDS.filter((kind) => found.has(kind)), cues };
 }
 
 /** Whether some span of `within` words holds a match of every group (distinct words, any order). */

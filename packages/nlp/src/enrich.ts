@@ -4,9 +4,9 @@ import { detectLanguage, priorLanguage, UNDETERMINED, type LanguagePrior } from 
 import { maskPersonalData, pseudonymiseAuthor } from "./personal-data.ts";
 import { URGENCY_ENTRIES, servicePriority } from "./priority.ts";
 import { loadSentimentModel, type SentimentModel, type SentimentModelFile } from "./sentiment-model/index.ts";
-import { LEXICON_SCORER, decideSentiment, type PolishScorer } from "./sentiment.ts";
+import { LEXICON_SCORER, TextReading, decideSentiment, type PolishScorer } from "./sentiment.ts";
 import { aspectSentiments } from "./aspects.ts";
-import { DEFAULT_TOPIC_TAXONOMY, createTermMatcher, createTopicTagger, type TopicTaxonomy } from "./topics.ts";
+import { DEFAULT_TOPIC_TAXONOMY, createTermMatcher, createTopicTagger, topicReading, type TopicTaxonomy } from "./topics.ts";
 
 /** Bumped whenever enrichment changes what it writes, so re-enriched mentions can be told apart. */
 export const ENRICHMENT_VERSION = "1.2.0";
@@ -74,10 +74,13 @@ const DEFAULT_MARKET: LanguagePrior = { langs: ["pl"], country: "pl" };
 export function createEnrichment(options: EnrichmentOptions) {
   const brandTagger = createBrandTagger(options.brands);
   // Topics and urgency words in one pass over the text.
+  const taxonomy = options.topics ?? DEFAULT_TOPIC_TAXONOMY;
   const terms = createTermMatcher([
-    ...(options.topics ?? DEFAULT_TOPIC_TAXONOMY).map((topic) => ({ value: `t:${topic.id}`, patterns: [...topic.pl, ...topic.en] })),
+    ...taxonomy.map((topic) => ({ value: `t:${topic.id}`, patterns: [...topic.pl, ...topic.en] })),
     ...URGENCY_ENTRIES.map((entry) => ({ value: `u:${entry.value}`, patterns: entry.patterns })),
   ]);
+  // The topics alone, for the clauses of aspect sentiment: as the topic tagger finds them.
+  const topicScope = terms.scope(new Map(taxonomy.map((topic) => [`t:${topic.id}`, topic.id])));
   const modelFile = options.sentimentModel;
   const learned = modelFile ? loadSentimentModel(modelFile) : undefined;
   // A trained model that did not beat the lexicon on its own held-out set is not used.
@@ -85,7 +88,7 @@ export function createEnrichment(options: EnrichmentOptions) {
     modelFile && learned && learned.heldOutAccuracy > (learned.baselineAccuracy ?? 0) ? learnedScorer(learned, modelFile) : LEXICON_SCORER;
   const market = options.market ?? DEFAULT_MARKET;
   // Which topics a clause names, for the sentiment of each aspect (see aspects.ts).
-  const topicTagger = createTopicTagger(options.topics ?? DEFAULT_TOPIC_TAXONOMY);
+  const topicTagger = createTopicTagger(taxonomy);
   const now = options.now ?? (() => new Date());
 
   return {
@@ -94,7 +97,10 @@ export function createEnrichment(options: EnrichmentOptions) {
       const full = input.title ? `${input.title}\n${input.text}` : input.text;
       const guess = input.lang ? { lang: input.lang, confidence: 1 } : detectLanguage(full, priorOf(input.langPrior, market));
       const lang = guess.lang;
-      const { sentiment, ratingMismatch } = decideSentiment({ text: full, lang: lang === UNDETERMINED ? "und" : lang, rating: input.rating }, polish);
+      const langCode = lang === UNDETERMINED ? "und" : lang;
+      // The text is read once: for the mention's sentiment and for each clause's (aspects).
+      const reading = new TextReading(full, langCode, polish);
+      const { sentiment, ratingMismatch } = decideSentiment({ text: full, lang: langCode, rating: input.rating }, polish, reading);
 
       const brands: Enrichment["brands"] = brandTagger.tag(full).map((match) => ({
         id: match.id,
@@ -109,14 +115,15 @@ export function createEnrichment(options: EnrichmentOptions) {
 
       const topics: string[] = [];
       const urgent: string[] = [];
-      for (const value of terms.match(full)) {
+      const termReading = terms.read(full);
+      for (const value of termReading.values) {
         if (value.startsWith("t:")) topics.push(value.slice(2));
         else if (value.startsWith("u:")) urgent.push(value.slice(2));
       }
       // Each topic with the sentiment of the clause that names it; a contrasted clause that names
       // none is the product. Topics found that way join the mention's topics, so a topic filter
       // and the per-aspect counts agree.
-      const aspects = aspectSentiments({ text: input.text, title: input.title, lang: lang === UNDETERMINED ? "und" : lang, topics, sentiment }, { tagger: topicTagger, polish });
+      const aspects = aspectSentiments({ text: input.text, title: input.title, lang: langCode, topics, sentiment }, { tagger: topicTagger, polish, reading, topicReading: topicReading(termReading, topicScope) });
       for (const aspect of aspects) if (!topics.includes(aspect.topic)) topics.push(aspect.topic);
       topics.sort();
       const maskedText = maskPersonalData(input.text);
@@ -124,33 +131,27 @@ export function createEnrichment(options: EnrichmentOptions) {
       const personalData = maskedTitle ? [...new Set([...maskedText.found, ...maskedTitle.found])] : maskedText.found;
       const current = now();
       const priority = servicePriority({
-        ...(input.rating !== undefined ? { rating: input.rating } : {}),
+        rating: input.rating,
         sentiment,
         text: full,
-        ...(input.reach ? { reach: input.reach } : {}),
+        reach: input.reach,
         publishedAt: input.publishedAt ?? current.toISOString(),
         now: current,
         hasReply: input.reply !== undefined && input.reply !== null,
         urgent,
       });
 
-      return {
-        lang,
-        langConfidence: guess.confidence,
-        sentiment,
-        ratingMismatch,
-        brands,
-        topics,
-        ...(aspects.length > 0 ? { aspects } : {}),
-        ...(options.authorKey && input.author?.name ? { authorPseudonym: pseudonymiseAuthor(input.author.name, options.authorKey) } : {}),
-        personalData,
-        // Only where masking changed something: a second copy of every text would double the
-        // enriched topic and the messages the broker must take.
-        ...(maskedText.text !== input.text || (maskedTitle !== undefined && maskedTitle.text !== input.title)
-          ? { masked: { text: maskedText.text, ...(maskedTitle ? { title: maskedTitle.text } : {}) } }
-          : {}),
-        priority,
-      };
+      // Built field by field: spreading optional parts into one literal costs more than the rest of
+      // this function.
+      const enrichment: Enrichment = { lang, langConfidence: guess.confidence, sentiment, ratingMismatch, brands, topics, personalData, priority };
+      if (aspects.length > 0) enrichment.aspects = aspects;
+      if (options.authorKey && input.author?.name) enrichment.authorPseudonym = pseudonymiseAuthor(input.author.name, options.authorKey);
+      // Only where masking changed something: a second copy of every text would double the
+      // enriched topic and the messages the broker must take.
+      if (maskedText.text !== input.text || (maskedTitle !== undefined && maskedTitle.text !== input.title)) {
+        enrichment.masked = maskedTitle ? { text: maskedText.text, title: maskedTitle.text } : { text: maskedText.text };
+      }
+      return enrichment;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { scorePolish } from "./sentiment.pl.ts";
+import { seededRandom } from "@odzew/core";
+import { readPolish, scorePolish } from "./sentiment.pl.ts";
 
 const label = (text: string): string => scorePolish(text).label;
 const score = (text: string): number => scorePolish(text).score;
@@ -93,5 +94,36 @@ describe("scorePolish", () => {
   it("keeps weak or mixed evidence neutral", () => {
     expect(label("Dobry, ale zły.")).not.toBe("positive");
     expect(Math.abs(score("Może być."))).toBeLessThan(0.1);
+  });
+});
+
+describe("readPolish", () => {
+  const PIECES = [
+    "Świetna jakość", "nie polecam", "Kurier nawet nie zapukał", "zostawił awizo", "paczka wróciła do nadawcy", "won't open",
+    "czekam od 2 tygodni", "Nie jest to zły produkt", "bez zastrzeżeń", "szkoda pieniędzy", "http://example.com/a", "omijać szerokim łukiem",
+    ":)", ";)", ":/", ":D", "👍", "😡", "Znowu to samo", "na półce pusto", "dobry", "5dni", "super!!!", "ale", "choć drogo",
+  ];
+  const JOINS = [" ", ", ", ". ", "! ", "? ", "; ", " - ", "\n", "...", " ale ", ":", "'", "/", ""];
+
+  it("scores any part of a text exactly as the part read alone", () => {
+    const random = seededRandom(20261129);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    for (let round = 0; round < 400; round++) {
+      const text = Array.from({ length: 1 + Math.floor(random() * 8) }, () => pick(PIECES)).reduce((sum, piece) => `${sum}${pick(JOINS)}${piece}`);
+      const reading = readPolish(text);
+      expect(reading.sentiment, text).toEqual(scorePolish(text));
+      for (let cut = 0; cut < 10; cut++) {
+        const start = Math.floor(random() * (text.length + 1));
+        const end = start + Math.floor(random() * (text.length - start + 1));
+        expect(reading.part(start, end), JSON.stringify([text, start, end])).toEqual(scorePolish(text.slice(start, end)));
+      }
+      // Parts cut where clauses are: at punctuation and spaces.
+      const cuts = [0, ...[...text.matchAll(/[\s,.;!?:]+/g)].flatMap((match) => [match.index, match.index + match[0].length]), text.length];
+      for (let cut = 0; cut < 10; cut++) {
+        const start = pick(cuts);
+        const end = pick(cuts.filter((at) => at >= start));
+        expect(reading.part(start, end), JSON.stringify([text, start, end])).toEqual(scorePolish(text.slice(start, end)));
+      }
+    }
   });
 });

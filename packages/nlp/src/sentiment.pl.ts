@@ -1,7 +1,7 @@
 import { CONCESSIVES, CONTRASTS, EMOTICONS, MODIFIERS, NEGATORS, PHRASES, WORDS } from "./lexicon.pl.ts";
-import { complaintEvidence, findComplaints } from "./complaints.ts";
+import { complaintEvidence, findComplaints, scanComplaints } from "./complaints.ts";
 import { labelIn, type NeutralRange } from "./neutral-range.ts";
-import { fold } from "./tokenize.ts";
+import { fold, wordOfKey } from "./tokenize.ts";
 import type { Sentiment } from "./types.ts";
 
 /**
@@ -243,17 +243,22 @@ emoticons.sort((a, b) => b[0].length - a[0].length);
 const SHORT: (WordInfo | undefined)[] = new Array<WordInfo | undefined>(27 ** 4);
 
 function shortInfo(key: number): WordInfo {
-  let word = "";
-  for (let rest = key, k = 0; k < 4; k++, rest = Math.floor(rest / 27)) {
-    const code = rest % 27;
-    if (code !== 0) word = String.fromCharCode(96 + code) + word;
-  }
+  const word = wordOfKey(key);
   const found = describe(word);
   SHORT[key] = found;
   return found;
 }
 
-const tokens: WordInfo[] = [];
+/** The tokens of a text: what each one is and where it stands (`starts[k]`, `ends[k]`: offsets in the text). */
+interface TokenList {
+  infos: WordInfo[];
+  starts: number[];
+  ends: number[];
+}
+
+const newTokenList = (): TokenList => ({ infos: [], starts: [], ends: [] });
+/** The tokens of the text `scorePolish` reads (reused: scoring is synchronous and never re-entered). */
+const shared = newTokenList();
 
 function emoticonAt(text: string, at: number): [string, WordInfo] | undefined {
   for (const candidate of emoticons) {
@@ -267,16 +272,20 @@ function emoticonAt(text: string, at: number): [string, WordInfo] | undefined {
   return undefined;
 }
 
-/** Fills `tokens` with the words (described), emoji, emoticons and punctuation of a text. */
-function scan(text: string): void {
-  tokens.length = 0;
+/** Fills `into` with the words (described), emoji, emoticons and punctuation of a text, and their offsets. */
+function scan(text: string, into: TokenList): void {
+  const { infos, starts, ends } = into;
+  infos.length = 0;
+  starts.length = 0;
+  ends.length = 0;
   const length = text.length;
   let i = 0;
   while (i < length) {
     const code = text.charCodeAt(i);
     const letter = letterOf(code);
+    const start = i;
+    let found: WordInfo | undefined;
     if (letter !== 0) {
-      const start = i;
       let key = 0;
       let flaggable = letter !== OTHER && letter !== DIGIT;
       let n = 0;
@@ -290,51 +299,51 @@ function scan(text: string): void {
         n++;
       }
       for (let k = n; k < 4; k++) key *= 27;
-      if (!flaggable || FLAGS[key] !== 1) tokens.push(NEUTRAL);
-      else if (n <= 4) tokens.push(SHORT[key] ?? shortInfo(key));
-      else tokens.push(info(text.slice(start, i)));
-      continue;
-    }
-    switch (code) {
-      case 46: // .
-      case 63: // ?
-      case 8230: // …
-      case 10: // new line
-        tokens.push(SENTENCE_END);
-        break;
-      case 33: // !
-        tokens.push(EXCLAMATION);
-        break;
-      case 58: // :
-      case 59: // ;
-      case 61: // =
-      case 60: {
-        // <
-        const found = emoticonAt(text, i);
-        if (found) {
-          tokens.push(found[1]);
-          i += found[0].length;
-          continue;
+      if (!flaggable || FLAGS[key] !== 1) found = NEUTRAL;
+      else if (n <= 4) found = SHORT[key] ?? shortInfo(key);
+      else found = info(text.slice(start, i));
+    } else {
+      i++;
+      switch (code) {
+        case 46: // .
+        case 63: // ?
+        case 8230: // …
+        case 10: // new line
+          found = SENTENCE_END;
+          break;
+        case 33: // !
+          found = EXCLAMATION;
+          break;
+        case 58: // :
+        case 59: // ;
+        case 61: // =
+        case 60: {
+          // <
+          const face = emoticonAt(text, start);
+          if (face) {
+            found = face[1];
+            i = start + face[0].length;
+          } else if (code === 58 || code === 59) found = CLAUSE_END;
+          break;
         }
-        if (code === 58 || code === 59) tokens.push(CLAUSE_END);
-        break;
+        case 44: // ,
+        case 40: // (
+        case 41: // )
+        case 8211: // –
+          found = CLAUSE_END;
+          break;
+        default:
+          if (code >= 0x2000) {
+            const wide = code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+            found = emoji.get(text.slice(start, start + wide));
+            i = start + wide;
+          }
       }
-      case 44: // ,
-      case 40: // (
-      case 41: // )
-      case 8211: // –
-        tokens.push(CLAUSE_END);
-        break;
-      default:
-        if (code >= 0x2000) {
-          const wide = code >= 0xd800 && code <= 0xdbff ? 2 : 1;
-          const found = emoji.get(text.slice(i, i + wide));
-          if (found) tokens.push(found);
-          i += wide;
-          continue;
-        }
+      if (found === undefined) continue;
     }
-    i++;
+    infos.push(found);
+    starts.push(start);
+    ends.push(i);
   }
 }
 
@@ -397,11 +406,12 @@ function endSentence(): void {
   afterContrast = false;
 }
 
-function phraseAt(i: number, word: WordInfo): Phrase | undefined {
+/** The phrase starting at token `i` (of the tokens before `to`), longest first. */
+function phraseAt(tokens: readonly WordInfo[], i: number, to: number, word: WordInfo): Phrase | undefined {
   if (word.phrases === undefined) return undefined;
   for (const phrase of word.phrases) {
     const { rest } = phrase;
-    if (i + rest.length >= tokens.length) continue;
+    if (i + rest.length >= to) continue;
     let ok = true;
     for (let k = 0; ok && k < rest.length; k++) {
       const next = tokens[i + 1 + k];
@@ -414,7 +424,15 @@ function phraseAt(i: number, word: WordInfo): Phrase | undefined {
 
 /** The raw sum of evidence in a text (before squashing). */
 export function polishEvidence(text: string): number {
-  scan(text);
+  scan(text, shared);
+  return evidenceOf(shared.infos, 0, shared.infos.length);
+}
+
+/**
+ * The raw sum of evidence in the tokens [from, to) of a scanned text: the same as
+ * `polishEvidence` of the text those tokens were read from, read alone.
+ */
+function evidenceOf(tokens: readonly WordInfo[], from: number, to: number): number {
   total = 0;
   sentence = 0;
   lastSentence = 0;
@@ -428,12 +446,12 @@ export function polishEvidence(text: string): number {
   modMultiplier = 1;
   modWeight = 0;
 
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = from; i < to; i++) {
     const word = tokens[i] as WordInfo;
     if (word === SENTENCE_END || word === EXCLAMATION) {
       if (word === EXCLAMATION) exclamations++;
       // "!!!" and "..." are one end.
-      const next = tokens[i + 1];
+      const next = i + 1 < to ? tokens[i + 1] : undefined;
       if (next === SENTENCE_END || next === EXCLAMATION) continue;
       endSentence();
       continue;
@@ -446,7 +464,7 @@ export function polishEvidence(text: string): number {
     }
     sentenceWords++;
 
-    const phrase = phraseAt(i, word);
+    const phrase = phraseAt(tokens, i, to, word);
     if (phrase !== undefined) {
       if (phrase.weight !== 0) add(phrase.weight, phrase.negatable);
       else if (!phrase.negatable) endNegation();
@@ -511,8 +529,72 @@ export function polishEvidence(text: string): number {
 /** Sentiment of a Polish text (diacritics optional). */
 export function scorePolish(text: string): Sentiment {
   // Complaint events ("konto zostało zawieszone", "czekam od 2 tygodni") are negative evidence too.
-  const evidence = polishEvidence(text) + complaintEvidence(findComplaints(text));
+  return sentimentOf(polishEvidence(text) + complaintEvidence(findComplaints(text)));
+}
+
+function sentimentOf(evidence: number): Sentiment {
   const score = evidence / Math.sqrt(evidence * evidence + ALPHA);
   const label = labelIn(NEUTRAL_RANGE, score);
   return { label, score: Math.round(score * 1000) / 1000, model: POLISH_MODEL };
+}
+
+/**
+ * Whether a part of a text may start or end at a character next to it: not a letter or digit
+ * (a word would go on), an apostrophe (a complaint word such as "won't" would) or a slash (":/"
+ * is no emoticon before "/", as in "http://").
+ */
+function isEdge(code: number): boolean {
+  return letterOf(code) === 0 && code !== 39 && code !== 0x2019 && code !== 47;
+}
+
+/**
+ * A Polish text read once (its tokens and complaint cues), for its own sentiment and that of its
+ * parts, the clauses of aspect sentiment (aspects.ts): `part(start, end)` is exactly
+ * `scorePolish(text.slice(start, end))`. Where the part's edges fall between tokens (as clause
+ * cuts do: at punctuation and spaces), its score is summed from the tokens already read, and its
+ * complaint events are looked for only when it holds a word that can start one; anywhere else the
+ * part is read alone.
+ */
+export class PolishReading {
+  readonly sentiment: Sentiment;
+  private readonly tokens = newTokenList();
+  private readonly cues: readonly number[];
+
+  constructor(readonly text: string) {
+    scan(text, this.tokens);
+    const complaints = scanComplaints(text);
+    this.cues = complaints.cues;
+    this.sentiment = sentimentOf(evidenceOf(this.tokens.infos, 0, this.tokens.infos.length) + complaintEvidence(complaints.kinds));
+  }
+
+  part(start: number, end: number): Sentiment {
+    const { text } = this;
+    if (start === 0 && end === text.length) return this.sentiment;
+    const fits =
+      start >= 0 && end <= text.length && start <= end && (start === 0 || isEdge(text.charCodeAt(start - 1))) && (end === text.length || isEdge(text.charCodeAt(end)));
+    if (!fits) return scorePolish(text.slice(start, end));
+    const { infos, starts, ends } = this.tokens;
+    // The tokens from the first that starts at or after `start` to the last that starts before `end`.
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((starts[middle] ?? 0) < start) low = middle + 1;
+      else high = middle;
+    }
+    const from = low;
+    let to = from;
+    while (to < starts.length && (starts[to] ?? 0) < end) to++;
+    // A token across an edge (an emoticon ";)" whose ";" was cut off) reads differently alone.
+    if ((from > 0 && (ends[from - 1] ?? 0) > start) || (to > from && (ends[to - 1] ?? 0) > end)) return scorePolish(text.slice(start, end));
+    let cue = false;
+    for (const at of this.cues) if (at >= start && at < end) cue = true;
+    const complaints = cue ? complaintEvidence(findComplaints(text.slice(start, end))) : 0;
+    return sentimentOf(evidenceOf(infos, from, to) + complaints);
+  }
+}
+
+/** Reads a Polish text once: its sentiment (`scorePolish`) and its parts' (see `PolishReading`). */
+export function readPolish(text: string): PolishReading {
+  return new PolishReading(text);
 }

@@ -1,7 +1,7 @@
 import { OdzewError } from "@odzew/core";
 import { labelIn, type NeutralRange } from "./neutral-range.ts";
 import { ENGLISH_MODEL, ENGLISH_NEUTRAL_RANGE, scoreEnglish } from "./sentiment.en.ts";
-import { NEUTRAL_RANGE, POLISH_MODEL, scorePolish } from "./sentiment.pl.ts";
+import { NEUTRAL_RANGE, POLISH_MODEL, readPolish, scorePolish, type PolishReading } from "./sentiment.pl.ts";
 import type { Sentiment, SentimentBasis, SentimentLabel } from "./types.ts";
 
 /**
@@ -35,9 +35,11 @@ export interface PolishScorer {
   score(text: string): Sentiment;
   /** Where its neutral begins. */
   range: NeutralRange;
+  /** Reads a text once for its score and its parts' (the lexicon does; see `PolishReading`). */
+  read?: ((text: string) => PolishReading) | undefined;
 }
 
-export const LEXICON_SCORER: PolishScorer = { score: scorePolish, range: LEXICON_RANGE };
+export const LEXICON_SCORER: PolishScorer = { score: scorePolish, range: LEXICON_RANGE, read: readPolish };
 
 /**
  * The sentiment of a text alone, in a language Odzew has a model for (pl, en); other languages get
@@ -48,6 +50,35 @@ export function textSentiment(text: string, lang: string, polish: PolishScorer =
   const { score, model } = lang === "pl" ? polish.score(text) : scoreEnglish(text);
   const range = lang === "pl" ? polish.range : ENGLISH_RANGE;
   return { label: labelIn(range, score), score, model, basis: "text" };
+}
+
+/**
+ * The sentiment of a text and of parts of it (clauses), read once where the scorer can:
+ * `whole` is `textSentiment(text, lang, polish)`, `part(start, end)` is
+ * `textSentiment(text.slice(start, end), lang, polish)`, the same figures either way.
+ */
+export class TextReading {
+  readonly whole: Sentiment;
+  private readonly polishReading: PolishReading | undefined;
+
+  constructor(
+    readonly text: string,
+    private readonly lang: string,
+    private readonly polish: PolishScorer = LEXICON_SCORER,
+  ) {
+    this.polishReading = lang === "pl" && polish.read ? polish.read(text) : undefined;
+    this.whole = this.polishReading ? this.labelled(this.polishReading.sentiment) : textSentiment(text, lang, polish);
+  }
+
+  part(start: number, end: number): Sentiment {
+    if (this.polishReading) return this.labelled(this.polishReading.part(start, end));
+    return textSentiment(this.text.slice(start, end), this.lang, this.polish);
+  }
+
+  /** The label under the scorer's range, as `textSentiment` gives it. */
+  private labelled({ score, model }: Sentiment): Sentiment {
+    return { label: labelIn(this.polish.range, score), score, model, basis: "text" };
+  }
 }
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
@@ -73,7 +104,12 @@ const HAS_LETTER = /\p{L}/u;
  * The label a mention gets from its text and (when it has one) its rating; see the module comment.
  * `lang` is the detected language ("und" when unknown).
  */
-export function decideSentiment(input: { text: string; lang: string; rating?: number | undefined }, polish: PolishScorer = LEXICON_SCORER): SentimentDecision {
+export function decideSentiment(
+  input: { text: string; lang: string; rating?: number | undefined },
+  polish: PolishScorer = LEXICON_SCORER,
+  /** The text's reading when the caller has one (`new TextReading(text, lang, polish)`): the text is not scored again. */
+  reading?: TextReading | undefined,
+): SentimentDecision {
   const { text, rating } = input;
   if (rating !== undefined && !(rating >= 1 && rating <= 5)) {
     throw new OdzewError("MESSAGE_INVALID", `a rating is 1–5 stars, got ${rating}`, { context: { rating } });
@@ -82,7 +118,7 @@ export function decideSentiment(input: { text: string; lang: string; rating?: nu
   if (rating !== undefined && !HAS_LETTER.test(text)) {
     return { sentiment: { label: starLabel(rating), score: starScore(rating), model: "stars", basis: "rating" }, ratingMismatch: false };
   }
-  const fromText = textSentiment(text, input.lang, polish);
+  const fromText = reading ? reading.whole : textSentiment(text, input.lang, polish);
   if (rating === undefined) return { sentiment: fromText, ratingMismatch: false };
   const stars = starLabel(rating);
   const textSays = fromText.label;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "@odzew/core";
 import { checkTopicPattern, topicPatternWords, topicsFileSchema } from "@odzew/schema";
 import { fold } from "./tokenize.ts";
 import { createTermMatcher, createTopicTagger, DEFAULT_TOPIC_TAXONOMY, taxonomyFrom } from "./topics.ts";
@@ -114,5 +115,35 @@ describe("taxonomyFrom and topicsFileSchema", () => {
 
   it("refuses a taxonomy with a pattern the file's schema would reject", () => {
     expect(() => createTopicTagger([{ id: "x", pl: ["ab*"], en: [] }])).toThrow(/topic "x": "ab\*": a stem needs at least 3 letters/);
+  });
+});
+
+describe("a term matcher's reading", () => {
+  // Topics next to other terms that share words with them ("czas oczekiwania", "obsług*"), as the
+  // enrichment matches its topics and urgency words in one pass.
+  const matcher = createTermMatcher([
+    ...DEFAULT_TOPIC_TAXONOMY.map((topic) => ({ value: `t:${topic.id}`, patterns: [...topic.pl, ...topic.en] })),
+    { value: "u:wait", patterns: ["czas oczekiwania na", "obsługa klienta", "dostawa"] },
+  ]);
+  const scope = matcher.scope(new Map(DEFAULT_TOPIC_TAXONOMY.map((topic) => [`t:${topic.id}`, topic.id])));
+  const PIECES = [
+    "dostawa", "Dostawę", "czas oczekiwania", "czas", "oczekiwania na", "obsługa klienta", "sklep internetowy", "sklep", "internetowy",
+    "e-mail", "cena", "przesyłka", "zwrot pieniędzy", "kurierem", "aplikacja", "ᾅ", "ﬁlm", "dobry", "123", "x",
+  ];
+  const JOINS = [" ", ", ", ". ", " i ", "-", "'", "", "\n", " – "];
+
+  it("tags any part of a text as the topic tagger tags the part alone", () => {
+    const random = seededRandom(7);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    for (let round = 0; round < 400; round++) {
+      const text = Array.from({ length: 1 + Math.floor(random() * 8) }, () => pick(PIECES)).reduce((sum, piece) => `${sum}${pick(JOINS)}${piece}`);
+      const reading = matcher.read(text);
+      expect(reading.values, text).toEqual(matcher.match(text));
+      for (let cut = 0; cut < 12; cut++) {
+        const start = Math.floor(random() * (text.length + 1));
+        const end = start + Math.floor(random() * (text.length - start + 1));
+        expect(reading.part(start, end, scope), JSON.stringify([text, start, end])).toEqual(tag(text.slice(start, end)));
+      }
+    }
   });
 });

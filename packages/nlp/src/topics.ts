@@ -186,6 +186,32 @@ export interface TermMatcherEntry {
 export interface TermMatcher {
   /** The values whose patterns occur in the text, sorted, unique. */
   match(text: string): string[];
+  /**
+   * A scope: some of the matcher's values, each under a name of its own (`"t:delivery"` →
+   * `"delivery"`). Within a scope, a text's parts match as a matcher of only those values would.
+   */
+  scope(names: ReadonlyMap<string, string>): TermScope;
+  /** Reads a text once: its values (`match`), and those of any part of it (see `TermReading`). */
+  read(text: string): TermReading;
+}
+
+/** Some values of a matcher under names of their own (`TermMatcher.scope`). */
+export interface TermScope {
+  /** The name of each value of the matcher (by its index in sorted order), undefined outside the scope. */
+  readonly names: readonly (string | undefined)[];
+}
+
+/** A text read once by a term matcher. */
+export interface TermReading {
+  readonly text: string;
+  /** `match(text)`. */
+  readonly values: string[];
+  /**
+   * The names, sorted and unique, that a matcher of only the scope's values finds in
+   * `text.slice(start, end)`. Where the part's edges fall between words (as clause cuts do) it is
+   * read off the words already read; anywhere else the part is read alone. The same either way.
+   */
+  part(start: number, end: number, scope: TermScope): string[];
 }
 
 interface Phrase {
@@ -216,6 +242,13 @@ for (let code = 0; code < FAST; code++) {
   const slot = folded.length === 1 ? denseSlot(folded.charCodeAt(0)) : -1;
   FAST_SLOT[code] = slot >= 0 ? slot : OTHER_FOLD;
   if (slot < 0) FAST_FOLD[code] = Array.from({ length: folded.length }, (_, index) => folded.charCodeAt(index));
+}
+
+/** Whether word `word` of a text read (its term ids `wordIds`, from `starts[word]`) has term `id`. */
+function wordHas(wordIds: Int32Array, starts: Int32Array, word: number, id: number): boolean {
+  const end = starts[word + 1] ?? 0;
+  for (let at = starts[word] ?? 0; at < end; at++) if (wordIds[at] === id) return true;
+  return false;
 }
 
 /**
@@ -327,91 +360,157 @@ export function createTermMatcher(entries: readonly TermMatcherEntry[]): TermMat
     }
     if (node >= 0) pushIds(exact[node]);
   };
-  const wordHas = (word: number, id: number): boolean => {
-    const end = wordStarts[word + 1] ?? 0;
-    for (let at = wordStarts[word] ?? 0; at < end; at++) if (ids[at] === id) return true;
-    return false;
-  };
 
   const hit = new Uint8Array(values.length);
-  return {
-    match(text: string): string[] {
-      idCount = 0;
-      let words = 0;
-      const n = text.length;
-      for (let i = 0; i < n; ) {
-        let code = text.charCodeAt(i);
-        if (code < FAST ? FAST_SLOT[code] === NOT_WORD : !isWordChar(code)) {
-          i++;
-          continue;
-        }
-        if (words + 2 > wordStarts.length) {
-          const grown = new Int32Array(wordStarts.length * 2);
-          grown.set(wordStarts);
-          wordStarts = grown;
-        }
-        wordStarts[words] = idCount;
-        const start = i;
-        let node = 0;
-        let slow = false;
-        for (; i < n; i++) {
-          code = text.charCodeAt(i);
-          if (code >= FAST) {
-            if (!isWordChar(code)) break;
-            slow = true;
-            continue;
-          }
-          const slot = FAST_SLOT[code] ?? NOT_WORD;
-          if (slot === NOT_WORD) break;
-          if (node < 0 || slow) continue;
-          if (slot >= 0) {
-            node = dense[node * DENSE + slot] ?? -1;
-            if (node >= 0 && stems[node] !== undefined) pushIds(stems[node]);
-            continue;
-          }
-          for (const unit of FAST_FOLD[code] ?? []) {
-            node = step(node, unit);
-            if (node < 0) break;
-            pushIds(stems[node]);
-          }
-        }
-        if (slow) {
-          idCount = wordStarts[words] ?? 0;
-          walk(fold(text.slice(start, i)));
-        } else if (node >= 0) pushIds(exact[node]);
-        words++;
+  // Where each word of the text read last starts.
+  let wordFrom = new Int32Array(256);
+  /** Reads a text into the shared buffers (`ids`, `wordStarts`, `wordFrom`); returns its number of words. */
+  const scanWords = (text: string): number => {
+    idCount = 0;
+    let words = 0;
+    const n = text.length;
+    for (let i = 0; i < n; ) {
+      let code = text.charCodeAt(i);
+      if (code < FAST ? FAST_SLOT[code] === NOT_WORD : !isWordChar(code)) {
+        i++;
+        continue;
+      }
+      if (words + 2 > wordStarts.length) {
+        const grown = new Int32Array(wordStarts.length * 2);
+        grown.set(wordStarts);
+        wordStarts = grown;
+        const from = new Int32Array(wordStarts.length);
+        from.set(wordFrom);
+        wordFrom = from;
       }
       wordStarts[words] = idCount;
-      if (idCount === 0) return [];
-
-      hit.fill(0);
-      // Phrases first: they mark the words they cover, which then do not count on their own.
-      let covered: Uint8Array | null = null;
-      for (let word = 0; word < words; word++) {
-        const end = wordStarts[word + 1] ?? 0;
-        for (let at = wordStarts[word] ?? 0; at < end; at++) {
-          const phrases = phrasesByFirst[ids[at] ?? 0];
-          if (!phrases) continue;
-          for (const phrase of phrases) {
-            const length = phrase.terms.length;
-            if (word + length > words) continue;
-            let ok = true;
-            for (let k = 1; k < length && ok; k++) ok = wordHas(word + k, phrase.terms[k] ?? -1);
-            if (!ok) continue;
-            hit[phrase.value] = 1;
-            covered ??= new Uint8Array(words);
-            covered.fill(1, word, word + length);
-          }
+      const start = i;
+      let node = 0;
+      let slow = false;
+      for (; i < n; i++) {
+        code = text.charCodeAt(i);
+        if (code >= FAST) {
+          if (!isWordChar(code)) break;
+          slow = true;
+          continue;
+        }
+        const slot = FAST_SLOT[code] ?? NOT_WORD;
+        if (slot === NOT_WORD) break;
+        if (node < 0 || slow) continue;
+        if (slot >= 0) {
+          node = dense[node * DENSE + slot] ?? -1;
+          if (node >= 0 && stems[node] !== undefined) pushIds(stems[node]);
+          continue;
+        }
+        for (const unit of FAST_FOLD[code] ?? []) {
+          node = step(node, unit);
+          if (node < 0) break;
+          pushIds(stems[node]);
         }
       }
-      for (let word = 0; word < words; word++) {
-        if (covered?.[word]) continue;
-        const end = wordStarts[word + 1] ?? 0;
-        for (let at = wordStarts[word] ?? 0; at < end; at++) for (const value of singleValues[ids[at] ?? 0] ?? []) hit[value] = 1;
+      if (slow) {
+        idCount = wordStarts[words] ?? 0;
+        walk(fold(text.slice(start, i)));
+      } else if (node >= 0) pushIds(exact[node]);
+      wordFrom[words] = start;
+      words++;
+    }
+    wordStarts[words] = idCount;
+    return words;
+  };
+
+  /**
+   * The values (under their names) of the words [first, last) of what `wordIds`/`starts` hold;
+   * `names` undefined: every value, as itself.
+   */
+  const valuesIn = (wordIds: Int32Array, starts: Int32Array, first: number, last: number, names: readonly (string | undefined)[] | undefined): string[] => {
+    if ((starts[last] ?? 0) === (starts[first] ?? 0)) return [];
+    hit.fill(0);
+    // Phrases first: they mark the words they cover, which then do not count on their own.
+    let covered: Uint8Array | null = null;
+    for (let word = first; word < last; word++) {
+      const end = starts[word + 1] ?? 0;
+      for (let at = starts[word] ?? 0; at < end; at++) {
+        const phrases = phrasesByFirst[wordIds[at] ?? 0];
+        if (!phrases) continue;
+        for (const phrase of phrases) {
+          if (names !== undefined && names[phrase.value] === undefined) continue;
+          const length = phrase.terms.length;
+          if (word + length > last) continue;
+          let ok = true;
+          for (let k = 1; k < length && ok; k++) ok = wordHas(wordIds, starts, word + k, phrase.terms[k] ?? -1);
+          if (!ok) continue;
+          hit[phrase.value] = 1;
+          covered ??= new Uint8Array(last - first);
+          covered.fill(1, word - first, word - first + length);
+        }
       }
-      const out: string[] = [];
-      for (let v = 0; v < values.length; v++) if (hit[v]) out.push(values[v] ?? "");
-      return out;
+    }
+    for (let word = first; word < last; word++) {
+      if (covered?.[word - first]) continue;
+      const end = starts[word + 1] ?? 0;
+      for (let at = starts[word] ?? 0; at < end; at++) for (const value of singleValues[wordIds[at] ?? 0] ?? []) hit[value] = 1;
+    }
+    const out: string[] = [];
+    for (let v = 0; v < values.length; v++) {
+      if (!hit[v]) continue;
+      const name = names === undefined ? values[v] : names[v];
+      if (name !== undefined) out.push(name);
+    }
+    if (names !== undefined && out.length > 1) out.sort();
+    return out;
+  };
+
+  /** Whether a part may start or end next to this character: not inside a word. */
+  const outsideWord = (code: number): boolean => (code < FAST ? FAST_SLOT[code] === NOT_WORD : !isWordChar(code));
+
+  class Reading implements TermReading {
+    readonly values: string[];
+    private readonly ids: Int32Array;
+    private readonly starts: Int32Array;
+    private readonly from: Int32Array;
+    private readonly words: number;
+
+    constructor(readonly text: string) {
+      this.words = scanWords(text);
+      this.ids = ids.slice(0, idCount);
+      this.starts = wordStarts.slice(0, this.words + 1);
+      this.from = wordFrom.slice(0, this.words);
+      this.values = valuesIn(this.ids, this.starts, 0, this.words, undefined);
+    }
+
+    part(start: number, end: number, scope: TermScope): string[] {
+      const { text } = this;
+      const fits =
+        start >= 0 && end <= text.length && start <= end && (start === 0 || outsideWord(text.charCodeAt(start - 1))) && (end === text.length || outsideWord(text.charCodeAt(end)));
+      if (!fits) {
+        const words = scanWords(text.slice(start, end));
+        return valuesIn(ids, wordStarts, 0, words, scope.names);
+      }
+      // Words lie wholly inside or outside the part: those that start in it.
+      let low = 0;
+      let high = this.words;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if ((this.from[middle] ?? 0) < start) low = middle + 1;
+        else high = middle;
+      }
+      let last = low;
+      while (last < this.words && (this.from[last] ?? 0) < end) last++;
+      return valuesIn(this.ids, this.starts, low, last, scope.names);
+    }
+  }
+
+  return {
+    match(text: string): string[] {
+      const words = scanWords(text);
+      return valuesIn(ids, wordStarts, 0, words, undefined);
+    },
+    scope(names: ReadonlyMap<string, string>): TermScope {
+      return { names: values.map((value) => names.get(value)) };
+    },
+    read(text: string): TermReading {
+      return new Reading(text);
     },
   };
 }
@@ -419,6 +518,17 @@ export function createTermMatcher(entries: readonly TermMatcherEntry[]): TermMat
 export interface TopicTagger {
   /** Topic ids the text talks about, sorted, unique. */
   tag(text: string): string[];
+}
+
+/** The topics of the parts of one text, read once: `tag(start, end)` is a tagger's `tag(text.slice(start, end))`. */
+export interface TopicReading {
+  readonly text: string;
+  tag(start: number, end: number): string[];
+}
+
+/** A text read by a term matcher as a topic reading: the topics are the values in `scope`, under its names. */
+export function topicReading(reading: TermReading, scope: TermScope): TopicReading {
+  return { text: reading.text, tag: (start, end) => reading.part(start, end, scope) };
 }
 
 /** A tagger for the taxonomy (the default one when none is given), compiled once. */
