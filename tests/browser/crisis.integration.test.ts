@@ -111,8 +111,10 @@ describe("the PR crisis room", () => {
     const grown = [...after].map(([at, row]) => ({ at, by: row.total - (before.get(at)?.total ?? 0) })).filter((row) => row.by > 0);
     expect(grown.reduce((sum, row) => sum + row.by, 0)).toBe(burst.length);
     expect(grown.every((row) => after.has(row.at))).toBe(true);
-    // The newest bucket (now) holds the burst unless the hour turned while it arrived.
-    expect([...after.keys()].at(-1)).toBe(grown.at(-1)?.at);
+    // The newest bucket (now) holds the burst unless the hour turned while it arrived (the table lists newest first).
+    const newest = (ats: string[]) => ats.reduce((latest, at) => (Date.parse(at) > Date.parse(latest) ? at : latest));
+    expect([...after.keys()][0], "the table's first row is the newest bucket").toBe(newest([...after.keys()]));
+    expect(newest(grown.map((row) => row.at))).toBe(newest([...after.keys()]));
 
     // The alerter's next look opens a spike alert; the list shows it, live.
     const alert = page.locator('li[data-alert-key="spike:zuraw:demo-zuraw:negative"]');
@@ -122,8 +124,8 @@ describe("the PR crisis room", () => {
     expect(await alert.textContent()).toMatch(/[34] wzmianki w oknie przy progu 3/);
     expect(await alert.textContent()).toContain("Bez webhooka");
     expect(await page.evaluate<string | undefined>("window.crisisMarker")).toBe("no reload");
-    // …and the chart marks it where it opened (the pin's words are in the numbers table too).
-    await expect.poll(() => page.locator('table[data-table="timeline"] tbody tr').last().locator('[data-part="alerts"]').textContent(), { timeout: 10_000 }).toMatch(/^skok: [34] przy progu 3$/);
+    // …and the chart marks it where it opened (the pin's words are in the numbers table too, newest row first).
+    await expect.poll(() => page.locator('table[data-table="timeline"] tbody tr').first().locator('[data-part="alerts"]').textContent(), { timeout: 10_000 }).toMatch(/^skok: [34] przy progu 3$/);
     await readmeShot(pr, "crisis");
 
     // The alert → exactly the burst, with the drill-down in the address.
@@ -137,7 +139,7 @@ describe("the PR crisis room", () => {
     await expect.poll(() => drill.count()).toBe(0);
 
     // A bar (its row in the numbers table) → the reviews of that hour: the burst's part in it.
-    const bucket = grown.at(-1);
+    const bucket = grown[0]; // the newest bucket that grew (the table lists newest first)
     if (!bucket) throw new Error("no bucket grew");
     await page.locator(`table[data-table="timeline"] tr[data-at="${bucket.at}"]`).getByRole("button").click();
     await expect.poll(async () => (await drillTexts(drill)).length, { timeout: 20_000 }).toBe(bucket.by);

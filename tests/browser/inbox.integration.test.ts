@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@odzew/testing";
 import { workspaceDemo } from "./demo.ts";
-import { axeViolations, seriousOrCritical, type TeamPage } from "./harness.ts";
+import { axeViolations, readmeShot, seriousOrCritical, type TeamPage } from "./harness.ts";
 
 /**
  * The service inbox in a real Chromium, on the demo: an agent names herself, claims a review with
@@ -113,7 +113,7 @@ describe("the service inbox in a real browser, on the demo", () => {
     expect(await composer.locator("#inbox-reply-count").textContent()).toBe(`${[...reply.trim()].length} / 1000 znaków`);
     expect(await composer.locator(".preview").textContent()).toBe(reply.trim());
     await page.evaluate("window.scrollTo(0, 0)");
-    await ola.screenshot("composer");
+    await readmeShot(ola, "inbox");
 
     // Accessibility with the composer open, at desktop and phone width.
     const found: string[] = [];

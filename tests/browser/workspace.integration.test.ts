@@ -48,7 +48,7 @@ describe("the teams' workspace in a real browser, on the demo", () => {
       const { page } = teamPage;
       await expect.poll(() => navLinks(page).allTextContents(), { message: `${team}'s pages` }).toEqual(NAV[team]);
       await settled(page);
-      await readmeShot(teamPage, `team-${team}`);
+      await teamPage.screenshot(`team-${team}`);
 
       await openMentions(page);
       const { total } = await demo.search(team, "size=1");

@@ -220,8 +220,9 @@ function TimelineView({ timeline, alerts, state, zone, onDrill }: { timeline: Ti
                 </th>
               </tr>
             </thead>
+            {/* Newest first: in a crisis the last hours matter; the chart reads left to right. */}
             <tbody>
-              {timeline.buckets.map((bucket, index) => (
+              {timeline.buckets.map((bucket, index) => ({ bucket, index })).reverse().map(({ bucket, index }) => (
                 <tr key={bucket.at} data-at={bucket.at}>
                   <th scope="row">{labels[index]}</th>
                   {STACK.map((part) => (

@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, api, query } from "../../api.ts";
 import { MentionCard, anyView } from "../../components/mention.tsx";
+import { SelectField } from "../../components/select-field.tsx";
 import { Loaded, Updated } from "../../components/states.tsx";
 import { useFormats } from "../../i18n.ts";
 import { useLive } from "../../live.ts";
@@ -17,7 +18,7 @@ import type { ActionResponse, Mention, MentionPage, SlaResponse, SourcesResponse
 import type { PageProps } from "../registry.ts";
 import { ReplyComposer } from "./composer.tsx";
 import { deadlineOf, oldestOverdue } from "./countdown.ts";
-import { QUEUE_STATUSES, RATING_CHOICES, filtersFromParams, needsActor, paramsOf, queueQueryOf, ratingText, slaQueryOf, type InboxFilters } from "./filters.ts";
+import { QUEUE_STATUSES, RATING_CHOICES, filtersFromParams, needsActor, paramsOf, parseRating, queueQueryOf, ratingText, slaQueryOf, type InboxFilters } from "./filters.ts";
 import { INBOX_KEYS, commandOf, moveSelection, type InboxCommand } from "./keys.ts";
 import { useInboxStrings } from "./strings.ts";
 import "./inbox.css";
@@ -333,43 +334,20 @@ function Filters({ filters, actor, sources, languages, onChange }: { filters: In
   const hasFilters = Object.entries(paramsOf(filters)).some(([name, param]) => name !== "open" && param !== undefined);
   return (
     <form class="toolbar inbox-filters" aria-label={t("filters")} onSubmit={(event) => event.preventDefault()}>
-      <label>
-        {t("source")}
-        <select value={filters.source ?? ""} onChange={(event) => onChange({ source: value(event) || undefined })}>
-          <option value="">{t("any")}</option>
-          {[...new Set([...sources, ...(filters.source ? [filters.source] : [])])].map((source) => (
-            <option key={source} value={source}>
-              {source}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("rating")}
-        <select value={ratingText(filters.rating) ?? ""} onChange={(event) => onChange({ rating: filtersFromParams(new URLSearchParams({ rating: value(event) })).rating })}>
-          <option value="">{t("any")}</option>
-          {RATING_CHOICES.map((choice) => (
-            <option key={choice} value={choice}>
-              {`${choice.replace("-", "–")} ★`}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label={t("source")} value={filters.source} options={sources} anyLabel={t("any")} onChange={(source) => onChange({ source })} />
+      <SelectField
+        label={t("rating")}
+        value={ratingText(filters.rating)}
+        options={RATING_CHOICES}
+        anyLabel={t("any")}
+        optionLabel={(choice) => `${choice.replace("-", "–")} ★`}
+        onChange={(rating) => onChange({ rating: parseRating(rating ?? null) })}
+      />
       <label>
         {t("topic")}
         <input value={filters.topic ?? ""} size={12} onChange={(event) => onChange({ topic: filtersFromParams(new URLSearchParams({ topic: value(event) })).topic })} />
       </label>
-      <label>
-        {t("lang")}
-        <select value={filters.lang ?? ""} onChange={(event) => onChange({ lang: value(event) || undefined })}>
-          <option value="">{t("any")}</option>
-          {languages.map((lang) => (
-            <option key={lang} value={lang}>
-              {lang}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label={t("lang")} value={filters.lang} options={languages} anyLabel={t("any")} onChange={(lang) => onChange({ lang })} />
       <label>
         {t("assignee")}
         <input value={filters.mine ? actor : (filters.assignee ?? "")} size={12} disabled={filters.mine} onChange={(event) => onChange({ assignee: value(event) || undefined })} />
@@ -378,16 +356,13 @@ function Filters({ filters, actor, sources, languages, onChange }: { filters: In
         <input type="checkbox" checked={filters.mine} onChange={(event) => onChange({ mine: (event.currentTarget as HTMLInputElement).checked })} />
         {t("mine")}
       </label>
-      <label>
-        {t("status")}
-        <select value={filters.status} onChange={(event) => onChange({ status: QUEUE_STATUSES.find((status) => status === value(event)) ?? "unanswered" })}>
-          {QUEUE_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {t(`status_${status}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label={t("status")}
+        value={filters.status}
+        options={QUEUE_STATUSES}
+        optionLabel={(status) => t(`status_${status}`)}
+        onChange={(chosen) => onChange({ status: QUEUE_STATUSES.find((status) => status === chosen) ?? "unanswered" })}
+      />
       {hasFilters && (
         <button type="button" class="ghost" onClick={() => replaceParams({ ...paramsOf({ mine: false, status: "unanswered" }), open: filters.open })}>
           {t("clearFilters")}

@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api } from "../../api.ts";
+import { SelectField } from "../../components/select-field.tsx";
 import { MentionCard } from "../../components/mention.tsx";
 import { ErrorNote, Loaded, Updated } from "../../components/states.tsx";
 import { useComponentStrings } from "../../components/strings.ts";
@@ -109,37 +110,17 @@ function Filters({ filters, team, options }: { filters: MentionFilters; team: Te
   const languageNames = useMemo(() => new Intl.DisplayNames([formats.locale], { type: "language" }), [formats.locale]);
   const words = useComponentStrings();
   const set = (name: FilterName) => (event: { currentTarget: HTMLInputElement | HTMLSelectElement }) => replaceParams({ [name]: event.currentTarget.value });
-  const withCurrent = (values: readonly string[], current: string | undefined) => (current && !values.includes(current) ? [...values, current] : values);
-  const languages = withCurrent(team.slice.languages?.length ? team.slice.languages : KNOWN_LANGUAGES, filters.lang);
+  const choose = (name: FilterName) => (value: string | undefined) => replaceParams({ [name]: value });
+  const languages = team.slice.languages?.length ? team.slice.languages : KNOWN_LANGUAGES;
   const anyFilter = narrowed(filters) || filters.sort !== undefined;
   return (
     <fieldset class="filters">
       <legend>{t("filters")}</legend>
       {/* The pseudonymous view shows a source by its type only: the API refuses a filter by source id there. */}
       {team.view === "full" && (
-        <label>
-          {t("source")}
-          <select value={filters.source ?? ""} onChange={set("source")}>
-            <option value="">{t("any")}</option>
-            {withCurrent(options?.sources ?? [], filters.source).map((source) => (
-              <option key={source} value={source}>
-                {source}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t("source")} value={filters.source} options={options?.sources ?? []} anyLabel={t("any")} onChange={choose("source")} />
       )}
-      <label>
-        {t("sentiment")}
-        <select value={filters.sentiment ?? ""} onChange={set("sentiment")}>
-          <option value="">{t("any")}</option>
-          {SENTIMENTS.map((sentiment) => (
-            <option key={sentiment} value={sentiment}>
-              {words(sentiment)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label={t("sentiment")} value={filters.sentiment} options={SENTIMENTS} anyLabel={t("any")} optionLabel={(sentiment) => words(sentiment)} onChange={choose("sentiment")} />
       {!team.hide.includes("rating") && (
         <label>
           {t("ratingMin")}
@@ -153,39 +134,9 @@ function Filters({ filters, team, options }: { filters: MentionFilters; team: Te
           </select>
         </label>
       )}
-      <label>
-        {t("topic")}
-        <select value={filters.topic ?? ""} onChange={set("topic")}>
-          <option value="">{t("any")}</option>
-          {withCurrent(options?.topics ?? [], filters.topic).map((topic) => (
-            <option key={topic} value={topic}>
-              {topic}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("lang")}
-        <select value={filters.lang ?? ""} onChange={set("lang")}>
-          <option value="">{t("any")}</option>
-          {languages.map((lang) => (
-            <option key={lang} value={lang}>
-              {languageNames.of(lang) ?? lang}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("brand")}
-        <select value={filters.brand ?? ""} onChange={set("brand")}>
-          <option value="">{t("anyF")}</option>
-          {withCurrent(options?.brands ?? [], filters.brand).map((brand) => (
-            <option key={brand} value={brand}>
-              {brand}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label={t("topic")} value={filters.topic} options={options?.topics ?? []} anyLabel={t("any")} onChange={choose("topic")} />
+      <SelectField label={t("lang")} value={filters.lang} options={languages} anyLabel={t("any")} optionLabel={(lang) => languageNames.of(lang) ?? lang} onChange={choose("lang")} />
+      <SelectField label={t("brand")} value={filters.brand} options={options?.brands ?? []} anyLabel={t("anyF")} onChange={choose("brand")} />
       <label>
         {t("from")}
         <input type="date" value={filters.from ?? ""} max={filters.to} onChange={set("from")} />
@@ -194,17 +145,7 @@ function Filters({ filters, team, options }: { filters: MentionFilters; team: Te
         {t("to")}
         <input type="date" value={filters.to ?? ""} min={filters.from} onChange={set("to")} />
       </label>
-      <label>
-        {t("sort")}
-        <select value={filters.sort ?? ""} onChange={set("sort")}>
-          <option value="">{t("sort_default")}</option>
-          {sortsFor(team.hide).map((sort) => (
-            <option key={sort} value={sort}>
-              {t(`sort_${sort}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label={t("sort")} value={filters.sort} options={sortsFor(team.hide)} anyLabel={t("sort_default")} optionLabel={(sort) => t(`sort_${sort}`)} onChange={choose("sort")} />
       {anyFilter && (
         <button type="button" class="secondary" onClick={() => replaceParams(Object.fromEntries(FILTER_NAMES.map((name) => [name, undefined])))}>
           {t("clear")}
