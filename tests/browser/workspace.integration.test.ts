@@ -56,7 +56,14 @@ describe("the teams' workspace in a real browser, on the demo", () => {
       await expect.poll(() => totalText(page), { message: `${team}'s total, in words` }).toBe(`Znaleziono ${total} ${POLISH_MENTIONS[new Intl.PluralRules("pl").select(total)]}`);
       await expect.poll(() => cards(page).count(), { message: `${team} sees the demo reviews` }).toBe(Math.min(total, 20));
       expect(await page.locator("main").textContent(), `${team} sees no other brand`).not.toContain("Kanarek");
-      // CX reads pseudonymously: no author's name appears, and the page says what it shows.
+      // CX reads pseudonymously: no author's name appears, and the page says what it shows. The
+      // demo's seed reviews are the oldest: ordered oldest first, Marek's is on the first page
+      // whatever the other tests (in any order) published since.
+      await page.getByLabel("Kolejność").selectOption("oldest");
+      await expect.poll(() => page.url(), { message: `${team}'s order in the address` }).toContain("sort=oldest");
+      await expect.poll(() => cards(page).first().getAttribute("data-mention-id"), { message: `${team}'s list ordered oldest first` }).toBe(
+        (await demo.search(team, "size=1&sort=oldest")).items[0]?.id ?? "",
+      );
       expect(await page.getByText("Marek_z_Łodzi", { exact: true }).count(), `${team} sees authors only in the full view`).toBe(team === "cx" ? 0 : 1);
       expect(await page.getByRole("note").filter({ hasText: "Widok pseudonimowy" }).count()).toBe(team === "cx" ? 1 : 0);
       if (team === "service") await readmeShot(teamPage, "mentions");
