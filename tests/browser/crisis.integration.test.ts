@@ -123,6 +123,8 @@ describe("the PR crisis room", () => {
     // The alerter counts what was indexed at its look: the burst, or most of it if a look fell in between.
     expect(await alert.textContent()).toMatch(/[34] wzmianki w oknie przy progu 3/);
     expect(await alert.textContent()).toContain("Bez webhooka");
+    // The brand by its name (brands.yaml), not its id.
+    expect(await alert.textContent()).toContain("Żuraw · demo-zuraw");
     expect(await page.evaluate<string | undefined>("window.crisisMarker")).toBe("no reload");
     // …and the chart marks it where it opened (the pin's words are in the numbers table too, newest row first).
     await expect.poll(() => page.locator('table[data-table="timeline"] tbody tr').first().locator('[data-part="alerts"]').textContent(), { timeout: 10_000 }).toMatch(/^skok: [34] przy progu 3$/);

@@ -76,6 +76,9 @@ const teamIdentity = z.object({
   actions: teamFields.actions,
   slice: teamFields.slice,
   hide: teamFields.hide.describe("Fields this team does not see (hide in teams.yaml): it can neither filter, group nor sort by them"),
+  brands: z
+    .array(z.object({ id: z.string(), name: z.string() }))
+    .describe("The brands of the slice (every configured brand when the slice names none), with their names from brands.yaml"),
   replies: z
     .object({ slaHours: z.number().positive().describe("Hours within which a review should have its first reply: the inbox counts down to publishedAt + slaHours") })
     .describe("The team's reply settings a workspace needs (replies in teams.yaml)"),

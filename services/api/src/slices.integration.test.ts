@@ -291,6 +291,19 @@ describe("team slices through the API, on the real engine", () => {
     expect(await response.text()).toMatch(/^odzew_process_cpu_user_seconds_total /m);
   });
 
+  it("tells a team who it is: its view, actions, hidden fields, SLA and its brands by name", async () => {
+    const { status, body } = await api.get("/me", "pr");
+    expect(status).toBe(200);
+    const { team } = body as { team: { id: string; view: string; hide: string[]; brands: { id: string; name: string }[]; replies: { slaHours: number } } };
+    expect(team).toMatchObject({ id: "pr", view: "full", hide: [] });
+    // Names from brands.yaml; a brand without one keeps its id.
+    expect(team.brands).toEqual([
+      { id: "zuraw", name: "Żuraw" },
+      { id: "konkurent", name: "konkurent" },
+    ]);
+    expect(team.replies.slaHours).toBeGreaterThan(0);
+  });
+
   it("answers 401 to a missing or unknown key", async () => {
     expect((await fetch(`${api.base}/api/v1/mentions`)).status).toBe(401);
     const wrong = await fetch(`${api.base}/api/v1/mentions`, { headers: { authorization: "Bearer 0123456789abcdef0123456789abcdef" } });

@@ -25,6 +25,15 @@ export function useSession(): Session {
 
 export const may = (team: Team, action: TeamAction): boolean => team.actions.includes(action);
 
+/** A brand's name (brands.yaml) from its id, as `/me` gives the slice's brands; the id when it is not among them. */
+export const brandNameOf =
+  (team: Team) =>
+  (id: string): string =>
+    team.brands.find((brand) => brand.id === id)?.name ?? id;
+
+/** The signed-in team's brand names. */
+export const useBrandName = (): ((id: string) => string) => brandNameOf(useSession().team);
+
 const actorStorage = (team: string) => `odzew-actor:${team}`;
 export const storedActor = (team: string): string => localStorage.getItem(actorStorage(team)) ?? "";
 export const storeActor = (team: string, name: string): void => localStorage.setItem(actorStorage(team), name.trim());

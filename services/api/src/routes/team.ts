@@ -4,9 +4,11 @@ import type { RouteModule } from "./define.ts";
 
 /** Who the key belongs to, and the health of the sources its slice reads. */
 export const teamRoutes: RouteModule = (route, deps) => {
-  route({ method: "GET", path: "/me", summary: "The team this key belongs to: slice, view and actions", response: meResponseSchema }, async ({ team }) => ({
-    team: { id: team.id, name: team.name, view: team.view, actions: team.actions, slice: team.slice, hide: team.hide, replies: { slaHours: team.replies.slaHours } },
-  }));
+  route({ method: "GET", path: "/me", summary: "The team this key belongs to: slice, view, actions and its brands' names", response: meResponseSchema }, async ({ team }) => {
+    const names = deps.brandNames();
+    const brands = (team.slice.brands?.length ? team.slice.brands : [...names.keys()]).map((id) => ({ id, name: names.get(id) ?? id }));
+    return { team: { id: team.id, name: team.name, view: team.view, actions: team.actions, slice: team.slice, hide: team.hide, brands, replies: { slaHours: team.replies.slaHours } } };
+  });
 
   route(
     { method: "GET", path: "/sources", summary: "Collector health per source: never read a health alert as “no new reviews”", response: sourcesResponseSchema },

@@ -51,4 +51,14 @@ describe("shareOption", () => {
     expect(option.series).toEqual([expect.objectContaining({ name: "zuraw", type: "line", data: [0.75, null] }), expect.objectContaining({ name: "sowa", type: "line", data: [0.25, null] })]);
     expect(option.yAxis).toEqual(expect.objectContaining({ min: 0, max: 1 }));
   });
+
+  it("names each line and legend entry by the brand's name (brands.yaml), not its id", () => {
+    const names: Record<string, string> = { zuraw: "Księgarnia Żuraw" };
+    const option = shareOption({ labels: ["a"], brands: ["zuraw", "sowa"], shares: { zuraw: [1], sowa: [0] }, percent: String, brandName: (id) => names[id] ?? id }) as {
+      series: { name: string }[];
+      legend: { data: string[] };
+    };
+    expect(option.series.map((series) => series.name)).toEqual(["Księgarnia Żuraw", "sowa"]);
+    expect(option.legend.data).toEqual(["Księgarnia Żuraw", "sowa"]);
+  });
 });

@@ -74,6 +74,8 @@ export interface ShareChartInput {
   brands: string[];
   shares: Record<string, (number | null)[]>;
   percent(share: number): string;
+  /** A brand's name for the legend and tooltips (default: its id). */
+  brandName?(id: string): string;
 }
 
 /** Share of voice over time: one line per brand, 0–100 %. */
@@ -81,11 +83,11 @@ export function shareOption(input: ShareChartInput): EChartsCoreOption {
   return {
     color: BRAND_COLOURS,
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-    legend: { top: 0, data: input.brands, type: "scroll" },
+    legend: { top: 0, data: input.brands.map((brand) => input.brandName?.(brand) ?? brand), type: "scroll" },
     tooltip: { trigger: "axis", valueFormatter: (value: unknown) => (typeof value === "number" ? input.percent(value) : "–") },
     xAxis: { type: "category", data: input.labels, axisLabel: { hideOverlap: true } },
     yAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: (value: number) => input.percent(value) } },
     // Points as well as lines: an hour with mentions between quiet ones is a point, not a segment.
-    series: input.brands.map((brand) => ({ name: brand, type: "line", showSymbol: true, symbolSize: 6, connectNulls: false, data: input.shares[brand] ?? [] })),
+    series: input.brands.map((brand) => ({ name: input.brandName?.(brand) ?? brand, type: "line", showSymbol: true, symbolSize: 6, connectNulls: false, data: input.shares[brand] ?? [] })),
   };
 }

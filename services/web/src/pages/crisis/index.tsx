@@ -12,7 +12,7 @@ import { Loaded, Updated } from "../../components/states.tsx";
 import { useFormats, type Formats } from "../../i18n.ts";
 import { useLive } from "../../live.ts";
 import { navigate, replaceParams } from "../../route.ts";
-import { useSession } from "../../session.ts";
+import { brandNameOf, useBrandName, useSession } from "../../session.ts";
 import type { MentionPage, ShareOfVoice, TeamAlert, Timeline, AlertsResponse } from "../../types.ts";
 import type { PageProps } from "../registry.ts";
 import { shareOption, timelineOption } from "./chart-options.ts";
@@ -51,6 +51,7 @@ function bucketLabels(timeline: Timeline, formats: Formats, zone: string): strin
 export function CrisisPage({ route }: PageProps) {
   const t = useCrisisStrings();
   const { team } = useSession();
+  const brandName = brandNameOf(team);
   const state = parseCrisisState(route.params);
   const zone = timeZone();
   const { range, brand, drill } = state;
@@ -113,7 +114,7 @@ export function CrisisPage({ route }: PageProps) {
               <option value="">{t("allBrands")}</option>
               {brands.map((option) => (
                 <option key={option} value={option}>
-                  {option}
+                  {brandName(option)}
                 </option>
               ))}
             </select>
@@ -122,7 +123,7 @@ export function CrisisPage({ route }: PageProps) {
       </div>
 
       <section class="panel" aria-labelledby="crisis-timeline">
-        <h2 id="crisis-timeline">{t("timeline", { brand: brand ?? t("allBrands") })}</h2>
+        <h2 id="crisis-timeline">{t("timeline", { brand: brand ? brandName(brand) : t("allBrands") })}</h2>
         <Loaded live={timeline}>
           {(data) => <TimelineView timeline={data} alerts={alertList} state={state} zone={zone} onDrill={openDrill} />}
         </Loaded>
@@ -264,6 +265,7 @@ function markLabel(mark: AlertMark, t: CrisisTranslate): string {
 
 function DrillDown({ drill, brand, alerts, zone, onClose, t }: { drill: Drill; brand: string | undefined; alerts: TeamAlert[]; zone: string; onClose: () => void; t: CrisisTranslate }) {
   const formats = useFormats();
+  const brandName = useBrandName();
   const mentions = useLive((signal) => api<MentionPage>(`/mentions${query(drillQuery(drill, brand))}`, { signal }), `drill|${JSON.stringify(drill)}|${brand ?? ""}`, 5_000);
   const alert = drill.alert ? alerts.find((candidate) => candidate.key === drill.alert) : undefined;
   // A new drill-down takes the focus (and the screen): the keyboard user lands on what they asked for.
@@ -289,8 +291,8 @@ function DrillDown({ drill, brand, alerts, zone, onClose, t }: { drill: Drill; b
         <span>{period}</span>
         {drill.sentiment && <span class={`badge ${drill.sentiment}`}>{t(`part_${drill.sentiment}`)}</span>}
         {drill.source && <span>{t("sourceIs", { source: drill.source })}</span>}
-        {brand && <span>{t("brandIs", { brand })}</span>}
-        {alert && <span>{t("ofAlert", { alert: alertTitle(alert, t) })}</span>}
+        {brand && <span>{t("brandIs", { brand: brandName(brand) })}</span>}
+        {alert && <span>{t("ofAlert", { alert: alertTitle(alert, t, brandName) })}</span>}
       </p>
       <Loaded live={mentions} empty={(page) => page.items.length === 0}>
         {(page) => (
@@ -311,20 +313,21 @@ function DrillDown({ drill, brand, alerts, zone, onClose, t }: { drill: Drill; b
   );
 }
 
-function alertTitle(alert: TeamAlert, t: CrisisTranslate): string {
-  const subject = [alert.brand, alert.source].filter(Boolean).join(" · ");
+function alertTitle(alert: TeamAlert, t: CrisisTranslate, brandName: (id: string) => string): string {
+  const subject = [alert.brand ? brandName(alert.brand) : undefined, alert.source].filter(Boolean).join(" · ");
   return subject ? `${t(`kind_${alert.kind}`)}: ${subject}` : t(`kind_${alert.kind}`);
 }
 
 function AlertList({ alerts, selected, onDrill, t }: { alerts: TeamAlert[]; selected: string | undefined; onDrill: (alert: TeamAlert) => void; t: CrisisTranslate }) {
   const formats = useFormats();
+  const brandName = useBrandName();
   return (
     <ul class="alert-list">
       {alerts.map((alert) => (
         <li key={alert.key} class={`alert-item ${alert.status} kind-${alert.kind}${alert.key === selected ? " selected" : ""}`} data-alert-key={alert.key}>
           <div class="alert-line">
             <span class={`badge state-${alert.status}`}>{t(`status_${alert.status}`)}</span>
-            <strong>{alertTitle(alert, t)}</strong>
+            <strong>{alertTitle(alert, t, brandName)}</strong>
             {alert.sentiment && <span class={`badge ${alert.sentiment}`}>{t(`part_${alert.sentiment === "negative" || alert.sentiment === "neutral" || alert.sentiment === "positive" ? alert.sentiment : "none"}`)}</span>}
           </div>
           <p class="alert-when small">
@@ -411,7 +414,8 @@ function VoiceView({ overTime, now, zone, t }: { overTime: Timeline; now: ShareO
   const formats = useFormats();
   const labels = useMemo(() => bucketLabels(overTime, formats, zone), [overTime, formats, zone]);
   const { brands, shares } = useMemo(() => shareSeries(overTime), [overTime]);
-  const option = useMemo(() => shareOption({ labels, brands, shares, percent: (share) => formats.percent(share) }), [labels, brands, shares, formats]);
+  const brandName = useBrandName();
+  const option = useMemo(() => shareOption({ labels, brands, shares, percent: (share) => formats.percent(share), brandName }), [labels, brands, shares, formats, brandName]);
   return (
     <>
       {brands.length > 0 && <Chart option={option} label={t("voiceChart")} id="crisis-voice" height={220} />}
@@ -434,7 +438,7 @@ function VoiceView({ overTime, now, zone, t }: { overTime: Timeline; now: ShareO
         <tbody>
           {now.brands.map((entry) => (
             <tr key={entry.brand}>
-              <th scope="row">{entry.brand}</th>
+              <th scope="row">{brandName(entry.brand)}</th>
               <td class="num">{formats.number(entry.count)}</td>
               <td class="num">{formats.percent(entry.share, 1)}</td>
               <td class="num">{formats.number(entry.net, { maximumFractionDigits: 2, signDisplay: "exceptZero" })}</td>

@@ -12,7 +12,7 @@ import { useComponentStrings } from "../../components/strings.ts";
 import { useFormats } from "../../i18n.ts";
 import { useLive } from "../../live.ts";
 import { navigate, replaceParams } from "../../route.ts";
-import { useSession } from "../../session.ts";
+import { brandNameOf, useSession } from "../../session.ts";
 import type { MentionPage, ShareOfVoice, SourcesResponse, Team, TopicsResponse } from "../../types.ts";
 import type { PageProps } from "../registry.ts";
 import { FILTER_NAMES, SENTIMENTS, filterParams, sortsFor, joinPages, narrowed, readFilters, searchPath, type FilterName, type MentionFilters } from "./filters.ts";
@@ -136,7 +136,7 @@ function Filters({ filters, team, options }: { filters: MentionFilters; team: Te
       )}
       <SelectField label={t("topic")} value={filters.topic} options={options?.topics ?? []} anyLabel={t("any")} onChange={choose("topic")} />
       <SelectField label={t("lang")} value={filters.lang} options={languages} anyLabel={t("any")} optionLabel={(lang) => languageNames.of(lang) ?? lang} onChange={choose("lang")} />
-      <SelectField label={t("brand")} value={filters.brand} options={options?.brands ?? []} anyLabel={t("anyF")} onChange={choose("brand")} />
+      <SelectField label={t("brand")} value={filters.brand} options={options?.brands ?? []} anyLabel={t("anyF")} optionLabel={brandNameOf(team)} onChange={choose("brand")} />
       <label>
         {t("from")}
         <input type="date" value={filters.from ?? ""} max={filters.to} onChange={set("from")} />
