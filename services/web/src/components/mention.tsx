@@ -12,8 +12,6 @@ import { useComponentStrings } from "./strings.ts";
 export type AnyView = Partial<Extract<Mention, { answer?: unknown }>> & Partial<Extract<Mention, { hasReply: boolean }>> & { id: string };
 export const anyView = (mention: Mention): AnyView => mention as AnyView;
 
-export type SentimentLabel = "positive" | "neutral" | "negative";
-
 export function SentimentBadge({ mention }: { mention: AnyView }) {
   const t = useComponentStrings();
   const sentiment = mention.sentiment;
