@@ -163,8 +163,9 @@ describe("CX insights", () => {
 
     // Somewhere else, then the saved view: its range and its sample come back.
     await page.getByRole("combobox", { name: /^Okres/ }).selectOption("90d");
-    await sample.getByRole("button", { name: "Inna próba" }).click();
-    await expect.poll(() => page.locator(".sample-summary").getAttribute("data-seed")).not.toBe("zapisana");
+    await sample.getByLabel("Ziarno").fill("gdzie-indziej");
+    await sample.getByRole("button", { name: "Losuj", exact: true }).click();
+    await expect.poll(() => page.locator(".sample-summary").getAttribute("data-seed")).toBe("gdzie-indziej");
     await page.getByRole("link", { name: "Tydzień, próba zapisana" }).click();
     await expect.poll(() => page.getByRole("combobox", { name: /^Okres/ }).inputValue()).toBe("7d");
     const reopened = await sampleIds(page, "zapisana");
