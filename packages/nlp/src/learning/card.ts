@@ -12,6 +12,7 @@ export function describeFeatures(features: SentimentModelFile["features"]): stri
   if (features.skipBigrams) described.push("skip-bigrams");
   if (features.prefix > 0) described.push(`${features.prefix}-letter word prefixes`);
   if (features.charNgrams) described.push(`character ${features.charNgrams.min}–${features.charNgrams.max}-grams`);
+  if (features.edges) described.push("words of the first and the last sentence");
   if (features.negation > 0) described.push(`negated words (${features.negation} after a negator)`);
   if (features.lexicon !== null) described.push(`lexicon score (${features.lexicon})`);
   described.push(`${features.presence ? "presence" : "counts"}, hashed into 2^${features.bits} buckets, words folded to ASCII`);

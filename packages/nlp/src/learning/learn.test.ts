@@ -48,7 +48,7 @@ describe("learning the brand's model", () => {
     expect(card.heldOut.inUse).toMatchObject({ modelId: POLISH_MODEL });
     expect(card.heldOut.inUse).not.toHaveProperty("version");
     expect(card.heldOut.candidate.correct).toBeGreaterThan(card.heldOut.inUse.correct);
-    expect(card.features).toEqual(expect.arrayContaining(["word unigrams", "word bigrams", "6-letter word prefixes", `lexicon score (${POLISH_MODEL})`]));
+    expect(card.features).toEqual(expect.arrayContaining(["word unigrams", "word bigrams", "5-letter word prefixes", "words of the first and the last sentence", `lexicon score (${POLISH_MODEL})`]));
     expect(card.sha256).toBe(sha256Hex(fileText));
     expect(card.bytes).toBe(Buffer.byteLength(fileText));
     // The file records its figures against the model it replaces: the enricher will use it.

@@ -34,6 +34,12 @@ export interface SentimentFeatures {
    * ("nie jest zbyt dobry" → ¬jest, ¬zbyt, ¬dobry); 0 for none.
    */
   negation: number;
+  /**
+   * Words of the first and of the last sentence (split at `.`, `!`, `?` and line breaks) also count
+   * as features of their own, negated words apart: a review's verdict is usually its opening or
+   * closing sentence ("Słaba antena.", "Nie polecam."). Absent in older model files: false.
+   */
+  edges?: boolean;
   /** Always "fold": lower-case, Polish letters and other diacritics folded to ASCII. */
   normalise: "fold";
 }
@@ -45,11 +51,12 @@ export const DEFAULT_FEATURES: SentimentFeatures = {
   unigrams: true,
   bigrams: true,
   skipBigrams: false,
-  prefix: 6,
+  prefix: 5,
   charNgrams: null,
   presence: false,
   lexicon: POLISH_MODEL,
   negation: 3,
+  edges: true,
   normalise: "fold",
 };
 
@@ -109,10 +116,17 @@ function astral(codePoint: number): { cls: number; folded: string } {
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const MAX_WORD = 48;
+/** Words of a last sentence that count as edge features; a longer one counts by its first ones. */
+const MAX_SENTENCE_WORDS = 256;
+/** Marks a negated word's edge feature apart from the plain word's. */
+const NEGATED_EDGE = 0x5bd1_e995;
 
 /** Punctuation that ends a negation's scope. */
 const CLAUSE_MARK = new Uint8Array(128);
 for (const mark of ".,;:!?()\n") CLAUSE_MARK[mark.charCodeAt(0)] = 1;
+/** Punctuation that ends a sentence, for the edge features. */
+const SENTENCE_MARK = new Uint8Array(128);
+for (const mark of ".!?\n") SENTENCE_MARK[mark.charCodeAt(0)] = 1;
 /** Words that negate what follows (folded), by their FNV hash; the letters are checked too. */
 const NEGATOR_WORDS = ["nie", "ani", "bez", "brak", "brakuje", "nigdy", "zaden", "zadna", "zadne", "zadnego", "zadnej", "zadnych", "zadnym", "nic", "niczego", "nikt", "nikomu"];
 const fnv = (word: string): number => {
@@ -157,6 +171,14 @@ export class FeatureHasher {
   /** Words still inside a negation's scope; a punctuation mark since the last word ends it. */
   private negatedLeft = 0;
   private boundary = false;
+  /** Edge features: the sentence the scan is in (1 is the first), whether a sentence mark came since the last word, and the current sentence's words (the last sentence's, once the text ends). */
+  private sentence = 1;
+  private sentenceEnd = false;
+  private readonly current = new Int32Array(MAX_SENTENCE_WORDS);
+  private currentLength = 0;
+  private wordsSeen = 0;
+  private readonly seedFirst: number;
+  private readonly seedLast: number;
 
   constructor(private readonly features: SentimentFeatures) {
     this.mask = 2 ** features.bits - 1;
@@ -166,6 +188,8 @@ export class FeatureHasher {
     this.seedSkip = fmix(features.seed ^ 0x4);
     this.seedPrefix = fmix(features.seed ^ 0x5);
     this.seedNegated = fmix(features.seed ^ 0x6);
+    this.seedFirst = fmix(features.seed ^ 0x7);
+    this.seedLast = fmix(features.seed ^ 0x8);
   }
 
   /** Whether the current word, whose hash is a negator's, is that negator (not a collision). */
@@ -181,13 +205,16 @@ export class FeatureHasher {
     return FeatureHasher.marked(text).map(([token]) => token);
   }
 
-  /** The folded tokens with whether each is in a negation's scope (default features). */
-  static marked(text: string): [token: string, negated: boolean][] {
-    const tokens: [string, boolean][] = [];
+  /** The folded tokens with whether each is in a negation's scope and their sentence, 1 for the first (default features). */
+  static marked(text: string): [token: string, negated: boolean, sentence: number][] {
+    const tokens: [string, boolean, number][] = [];
     const hasher = new FeatureHasher(DEFAULT_FEATURES);
     hasher.negatedLeft = 0;
     hasher.boundary = false;
-    hasher.scan(text, (word, length, negated) => tokens.push([String.fromCharCode(...word.subarray(0, length)), negated]));
+    hasher.sentence = 1;
+    hasher.sentenceEnd = false;
+    hasher.wordsSeen = 0;
+    hasher.scan(text, (word, length, negated, sentence) => tokens.push([String.fromCharCode(...word.subarray(0, length)), negated, sentence]));
     return tokens;
   }
 
@@ -197,7 +224,13 @@ export class FeatureHasher {
     this.hasBeforePrevious = false;
     this.negatedLeft = 0;
     this.boundary = false;
+    this.sentence = 1;
+    this.sentenceEnd = false;
+    this.currentLength = 0;
+    this.wordsSeen = 0;
     this.scan(text, undefined);
+    // The last sentence is known only at the end; a text of one sentence has only a first one.
+    if (this.features.edges && this.sentence > 1) for (let at = 0; at < this.currentLength; at++) this.push(fmix((this.current[at] ?? 0) ^ this.seedLast));
     return this.length;
   }
 
@@ -220,7 +253,7 @@ export class FeatureHasher {
     for (let index = 0; index < folded.length; index++) this.add(folded.charCodeAt(index));
   }
 
-  private scan(text: string, onToken: ((word: Uint16Array, length: number, negated: boolean) => void) | undefined): void {
+  private scan(text: string, onToken: ((word: Uint16Array, length: number, negated: boolean, sentence: number) => void) | undefined): void {
     const length = text.length;
     let index = 0;
     while (index < length) {
@@ -237,6 +270,7 @@ export class FeatureHasher {
       cls = width === 2 ? astral(code).cls : classOf(code);
       if (cls === OTHER) {
         if (code < 128 && CLAUSE_MARK[code] === 1) this.boundary = true;
+        if (code < 128 && SENTENCE_MARK[code] === 1) this.sentenceEnd = true;
         index += width;
         continue;
       }
@@ -291,7 +325,13 @@ export class FeatureHasher {
         }
       }
       const negated = this.features.negation > 0 && this.inNegation();
-      if (onToken) onToken(this.word.subarray(1), Math.min(this.wordLength, MAX_WORD), negated);
+      if (this.sentenceEnd) {
+        if (this.wordsSeen > 0) this.sentence++;
+        this.currentLength = 0;
+        this.sentenceEnd = false;
+      }
+      this.wordsSeen++;
+      if (onToken) onToken(this.word.subarray(1), Math.min(this.wordLength, MAX_WORD), negated, this.sentence);
       else this.emit(negated);
     }
   }
@@ -312,6 +352,11 @@ export class FeatureHasher {
   private emit(negated: boolean): void {
     const word = this.hash >>> 0;
     const features = this.features;
+    if (features.edges) {
+      const key = negated ? word ^ NEGATED_EDGE : word;
+      if (this.sentence === 1) this.push(fmix(key ^ this.seedFirst));
+      if (this.currentLength < MAX_SENTENCE_WORDS) this.current[this.currentLength++] = key;
+    }
     if (negated) this.push(fmix(word ^ this.seedNegated));
     if (features.unigrams) this.push(fmix(word ^ this.seedUnigram));
     if (features.bigrams && this.hasPrevious) this.push(fmix(Math.imul(this.previous, 0x9e3779b1) ^ word ^ this.seedBigram));
@@ -346,6 +391,19 @@ export class FeatureHasher {
 /** The folded tokens the model reads (the same as `words(text).map(fold)`); for tests. */
 export function modelTokens(text: string): string[] {
   return FeatureHasher.tokens(text);
+}
+
+/**
+ * The folded tokens that get an edge feature with the default features, of the first sentence and
+ * of the last (none for a text of one sentence); for tests.
+ */
+export function modelEdgeTokens(text: string): { first: string[]; last: string[] } {
+  const marked = FeatureHasher.marked(text);
+  const sentences = marked.at(-1)?.[2] ?? 1;
+  return {
+    first: marked.filter(([, , sentence]) => sentence === 1).map(([token]) => token),
+    last: sentences > 1 ? marked.filter(([, , sentence]) => sentence === sentences).map(([token]) => token).slice(0, MAX_SENTENCE_WORDS) : [],
+  };
 }
 
 /** The folded tokens that get a negated feature with the default features; for tests. */

@@ -42,6 +42,7 @@ export const sentimentModelFileSchema = z
       presence: z.boolean(),
       lexicon: z.string().nullable().default(null),
       negation: z.int().min(0).max(8).default(0),
+      edges: z.boolean().optional(),
       normalise: z.literal("fold"),
     }),
     weights: weightsSchema,

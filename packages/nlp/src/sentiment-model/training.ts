@@ -23,7 +23,7 @@ export interface TrainOptions {
   l2?: number;
   /** Naive-Bayes scaling of the features (NBSVM) with this smoothing; 0 for none. Default 1. */
   nbSmoothing?: number;
-  /** Feature hashing; defaults to word unigrams, bigrams, 6-letter prefixes and negated words in 2^20 buckets, with the lexicon. */
+  /** Feature hashing; defaults to word unigrams, bigrams, 5-letter prefixes, first- and last-sentence words and negated words in 2^20 buckets, with the lexicon. */
   features?: Partial<Omit<SentimentFeatures, "hash" | "normalise">>;
 }
 
