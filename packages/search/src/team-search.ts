@@ -376,11 +376,12 @@ export class TeamSearch {
    * seed picks. The same seed on the same data gives the same sample, another seed another part
    * of the permutation; a mention in several strata (several topics) is drawn at most once. Two
    * sorted queries per stratum instead of scoring every mention with a seeded random function.
+   * An aborted `signal` stops it between round trips (an AbortError).
    */
   async sample(
     team: TeamConfig,
     filters: TeamFilters,
-    options: { n: number; strata: GroupField[]; seed: string },
+    options: { n: number; strata: GroupField[]; seed: string; signal?: AbortSignal | undefined },
   ): Promise<{
     n: number;
     seed: string;
@@ -392,6 +393,8 @@ export class TeamSearch {
     const base = teamQuery(team, filters);
     // The population and its strata in one search.
     const { population, cells } = await this.strataCounts(team, base, options.strata);
+    // Asked for by nobody any more (the client went away): stop before the draws.
+    options.signal?.throwIfAborted();
     const allocation = allocate(cells.map((cell) => cell.count), Math.min(options.n, population));
     const start = sampleKeyOf(createHash("sha256").update(options.seed).digest("hex"));
     // Every stratum's draw: its mentions in the order of their sample key (a fixed random
@@ -422,6 +425,7 @@ export class TeamSearch {
         const strata = cells.map((cell, position) => ({ key: cell.key, count: cell.count, allocated: allocation[position] ?? 0, drawn: picked.drawn.get(cell.key) ?? 0 }));
         return { n: options.n, seed: options.seed, population, strata, items };
       }
+      options.signal?.throwIfAborted();
       const more = await this.runMany(team, missing.flatMap((position) => [{}, drawQuery(draws[position]!.cell, draws[position]!.want, { lt: start })]));
       missing.forEach((position, index) => wrapped.set(position, more[index]?.hits.hits ?? []));
     }

@@ -37,8 +37,10 @@ export interface ApiOptions {
   /** Alerts the alerter raised, for teams with the `alerts` action. */
   alerts?: () => Alert[];
   now?: () => Date;
-  /** Exports and samples one team may run at once (default 2); beyond that 429 with Retry-After. */
+  /** Exports and samples one team may run at once (default 2); beyond that a short wait for a slot, then 429 with Retry-After. */
   heavyReadsPerTeam?: number;
+  /** How long such a read waits for a slot before the 429 (default 5 s). */
+  heavyReadWaitMs?: number;
   /** Publishes a reply command to the outbox topic (keyed by mention id); replies are refused (503) without it. */
   publishReply?: (command: ReplyCommand) => Promise<void>;
   /** The templates and reply rules in force (replies.yaml; none when there is no such file). */
@@ -91,7 +93,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     configured: new Map(sources().map((source) => [source.id, source.config])),
     alerts: options.alerts ?? (() => []),
     publishWorkflow: options.publishWorkflow,
-    heavyRead: heavyReads(options.heavyReadsPerTeam ?? 2),
+    heavyRead: heavyReads(options.heavyReadsPerTeam ?? 2, options.heavyReadWaitMs),
     publishReply: options.publishReply,
     replies: options.replies ?? (() => NO_REPLIES),
     brandNames: options.brandNames ?? (() => new Map()),

@@ -27,6 +27,16 @@ describe("errors as HTTP answers", () => {
     expect(JSON.stringify(unexpected.body)).not.toContain("secret");
     expect(unexpected.log).toMatchObject({ level: "error", message: expect.stringContaining("secret internals") });
     expect(errorAnswer(Object.assign(new Error("body too large"), { statusCode: 413 })).status).toBe(413);
+    // A heavy read its client left: no answer anyone reads, and nothing to log.
+    const gone = new AbortController();
+    gone.abort();
+    let aborted: unknown;
+    try {
+      gone.signal.throwIfAborted();
+    } catch (error) {
+      aborted = error;
+    }
+    expect(errorAnswer(aborted)).toEqual({ status: 499, body: { error: { code: "CLIENT_CLOSED", message: "the client closed the request before its answer" } } });
   });
 
   it("tells a refused query from an engine in trouble", () => {

@@ -59,7 +59,7 @@ const answer = (status: number, code: string, message: string, log?: ErrorAnswer
 /**
  * How an error becomes an HTTP answer: a route's HttpError as it is; an engine refusal of the
  * request's query 400 without the engine's internals; an engine that cannot answer 503; invalid
- * input found in the core 400; Fastify's own 4xx (a body too large, bad JSON) as they are;
+ * input found in the core 400; work stopped because the client went away 499 without a log line; Fastify's own 4xx (a body too large, bad JSON) as they are;
  * anything else 500 with the details only in the log.
  */
 export function errorAnswer(error: unknown): ErrorAnswer {
@@ -75,6 +75,8 @@ export function errorAnswer(error: unknown): ErrorAnswer {
     return answer(503, "SEARCH_UNAVAILABLE", "the search engine is unavailable; try again shortly", { level: "warn", fields: { err: error }, message: "search engine unavailable" });
   }
   if (error instanceof OdzewError && error.code === "MESSAGE_INVALID") return answer(400, "BAD_REQUEST", error.message);
+  // A heavy read stopped because its client went away (HeavyRead.signal): nobody reads the answer.
+  if (error instanceof DOMException && error.name === "AbortError") return answer(499, "CLIENT_CLOSED", "the client closed the request before its answer");
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) return answer(status, "BAD_REQUEST", error instanceof Error ? error.message : String(error));
   return answer(500, "INTERNAL", "internal error", { level: "error", fields: { err: error }, message: `request failed: ${describeError(error)}` });

@@ -75,7 +75,7 @@ export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
         ...(route.path.includes("{id}") ? { "404": errorResponse(route.notFound ?? "no such mention in the team's slice") } : {}),
         ...(route.method === "POST" ? { "409": errorResponse("the action does not fit the mention's workflow state") } : {}),
         ...(route.action === "export" || route.action === "sample" || route.heavy
-          ? { "429": errorResponse("the team already runs as many exports and samples as it may (API_HEAVY_READS_PER_TEAM); retry after the Retry-After seconds") }
+          ? { "429": errorResponse("the team already runs as many exports and samples as it may (API_HEAVY_READS_PER_TEAM) and none ended within 5 s; retry after the Retry-After seconds") }
           : {}),
         "503": errorResponse("the search engine is unavailable"),
       },

@@ -147,6 +147,7 @@ export interface ApiFixtureOptions {
   alerts?: Alert[];
   sources?: SourceStatus[];
   heavyReadsPerTeam?: number;
+  heavyReadWaitMs?: number;
   /** Reply templates and rules (replies.yaml). */
   replies?: RepliesFile;
 }
@@ -187,6 +188,7 @@ export async function startApiFixture(name: string, mentions: EnrichedMention[],
     alerts: () => options.alerts ?? ALERTS,
     ...(options.sources ? { sources: () => options.sources! } : {}),
     ...(options.heavyReadsPerTeam !== undefined ? { heavyReadsPerTeam: options.heavyReadsPerTeam } : {}),
+    ...(options.heavyReadWaitMs !== undefined ? { heavyReadWaitMs: options.heavyReadWaitMs } : {}),
     metrics: async () => ({ contentType: METRICS_CONTENT_TYPE, body: await metricsText() }),
   });
   const base = await app.listen({ host: "127.0.0.1", port: 0 });

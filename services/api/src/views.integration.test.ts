@@ -72,6 +72,7 @@ describe("views beyond the mention list, on the real engine", () => {
     api = await startApiFixture("views", [...slice, personal, scripted, ...bulk, ...Object.values(canary)], {
       alerts: ALERTS,
       heavyReadsPerTeam: 2,
+      heavyReadWaitMs: 1_500,
       sources: [
         {
           id: "opineo-sklep",
@@ -227,7 +228,7 @@ describe("views beyond the mention list, on the real engine", () => {
     }
   });
 
-  it("runs at most two exports and samples per team at once: 429 with Retry-After beyond, other teams unaffected", async () => {
+  it("runs at most two exports and samples per team at once: a third waits a moment for a slot, then 429 with Retry-After; other teams unaffected", async () => {
     // Each export can be dropped as a client that goes away would: its connection closed.
     const clients: AbortController[] = [];
     const open = async () => {
@@ -241,6 +242,12 @@ describe("views beyond the mention list, on the real engine", () => {
     const first = await open();
     const second = await open();
     expect([first.status, second.status]).toEqual([200, 200]);
+    // A third asked for meanwhile waits its turn, and starts as soon as one of the two ends.
+    const waiting = open();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    clients[0]!.abort();
+    expect((await waiting).status).toBe(200);
+    // Beyond the wait (1.5 s in this fixture): 429 with Retry-After.
     const third = await open();
     expect(third.status).toBe(429);
     expect(third.headers.get("retry-after")).toMatch(/^\d+$/);
@@ -248,8 +255,7 @@ describe("views beyond the mention list, on the real engine", () => {
     // Another team is not held up.
     expect((await api.get("/export?format=ndjson&q=Kanarek", "pr")).status).toBe(200);
     // The client goes away: its slot is free again.
-    clients[0]!.abort();
-    clients[1]!.abort();
+    for (const client of clients) client.abort();
     // Wait on the condition (the server has seen both connections close), with a deadline.
     let again = await open();
     for (const deadline = Date.now() + 10_000; again.status === 429 && Date.now() < deadline; again = await open()) {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Alert, RepliesFile, ReplyCommand, SourceConfig, TeamConfig, WorkflowEvent } from "@odzew/schema";
 import type { ReplyMeasures, TeamSearch } from "@odzew/search";
 import { HttpError, parseInput } from "../http-errors.ts";
-import { TeamLimiter } from "../limits.ts";
+import { TeamLimiter, type Release } from "../limits.ts";
 import type { RouteDoc } from "../openapi.ts";
 import { actionsRefusal } from "../rules/access.ts";
 import type { SourceStatus } from "../rules/sources.ts";
@@ -26,8 +26,11 @@ export interface RouteDeps {
   alerts: () => Alert[];
   /** Publishes a workflow event to the workflow topic (keyed by mention id). */
   publishWorkflow?: ((event: WorkflowEvent) => Promise<void>) | undefined;
-  /** A slot for one export or sample of the team (release it when done), or 429 with Retry-After. */
-  heavyRead: (team: TeamConfig, reply: FastifyReply) => () => void;
+  /**
+   * A slot for one export or sample of the team (release it when done), waiting briefly for one
+   * to free, else 429 with Retry-After; `signal` aborts when the client goes away.
+   */
+  heavyRead: (team: TeamConfig, reply: FastifyReply) => Promise<HeavyRead>;
   /** Publishes a reply command to the outbox topic (keyed by mention id), durably, before its events. */
   publishReply?: ((command: ReplyCommand) => Promise<void>) | undefined;
   /** The templates and reply rules (replies.yaml) in force. */
@@ -36,6 +39,12 @@ export interface RouteDeps {
   brandNames: () => ReadonlyMap<string, string>;
   /** The service measures of a team's slice over a publication time range. */
   replyMeasures?: ((team: TeamConfig, range: { from: string; to: string }, now: Date) => Promise<ReplyMeasures>) | undefined;
+}
+
+/** A heavy read's slot, and a signal that aborts when its client has gone away (stop working for it). */
+export interface HeavyRead {
+  release: Release;
+  signal: AbortSignal;
 }
 
 /** What a route handler gets: the team, its parsed query, body and path parameters. */
@@ -86,15 +95,25 @@ export function routeRegistrar(scope: FastifyInstance, docs: RouteDoc[]): Define
 /** Seconds a team is asked to wait when it runs as many exports and samples as it may. */
 const HEAVY_RETRY_AFTER_S = 10;
 
-/** Exports and samples one team may run at once; beyond that 429 with Retry-After. */
-export function heavyReads(perTeam: number): RouteDeps["heavyRead"] {
+/** How long a heavy read beyond the team's limit waits for a slot before it is refused. */
+export const HEAVY_WAIT_MS = 5_000;
+
+/** Exports and samples one team may run at once; beyond that a short wait, then 429 with Retry-After. */
+export function heavyReads(perTeam: number, waitMs = HEAVY_WAIT_MS): RouteDeps["heavyRead"] {
   const limiter = new TeamLimiter(perTeam);
-  return (team, reply) => {
-    const release = limiter.tryAcquire(team.id);
+  return async (team, reply) => {
+    // The client went away: the response closed before it was finished.
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) gone.abort();
+    };
+    reply.raw.once("close", onClose);
+    const release = await limiter.acquire(team.id, { waitMs, signal: gone.signal });
     if (!release) {
+      reply.raw.off("close", onClose);
       reply.header("retry-after", String(HEAVY_RETRY_AFTER_S));
       throw new HttpError(429, "TOO_MANY_REQUESTS", `team "${team.id}" already runs ${limiter.perTeam} exports or samples; try again when one has finished`);
     }
-    return release;
+    return { release, signal: gone.signal };
   };
 }

@@ -17,7 +17,7 @@ export const exportRoutes: RouteModule = (route, deps) => {
       exportLine: exportLineSchema,
     },
     async ({ team, query, request, reply }) => {
-      const release = deps.heavyRead(team, reply);
+      const { release } = await deps.heavyRead(team, reply);
       // Held until the response is over: streamed to the end, or the client went away.
       reply.raw.once("close", release);
       const stream = Readable.from(exportLines(deps.search.scan(team, filtersOf(query)), query.format));

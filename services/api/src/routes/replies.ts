@@ -180,13 +180,14 @@ export const replyRoutes: RouteModule = (route, deps) => {
     async ({ team, params, body, reply }) => {
       const rule = rulesOfTeam(deps.replies(), team).find((candidate) => candidate.id === params.id);
       if (!rule) throw new HttpError(404, "NOT_FOUND", `no reply rule "${params.id ?? ""}" of team "${team.id}" in replies.yaml; GET /reply-rules lists them`);
-      const release = deps.heavyRead(team, reply);
+      const { release, signal } = await deps.heavyRead(team, reply);
       try {
         const now = deps.now();
         const window = dryRunWindow(now, body.days);
         const mentions: RuleMention[] = [];
         let truncated = false;
         for await (const view of deps.search.scan(team, window, 500)) {
+          signal.throwIfAborted();
           if (mentions.length >= DRY_RUN_MAX) {
             truncated = true;
             break;

@@ -18,9 +18,9 @@ export const sampleRoutes: RouteModule = (route, deps) => {
       response: sampleResponseSchema,
     },
     async ({ team, query, reply }) => {
-      const release = deps.heavyRead(team, reply);
+      const { release, signal } = await deps.heavyRead(team, reply);
       try {
-        return await deps.search.sample(team, filtersOf(query), { n: query.n, strata: query.strata ?? [], seed: query.seed ?? randomUUID() });
+        return await deps.search.sample(team, filtersOf(query), { n: query.n, strata: query.strata ?? [], seed: query.seed ?? randomUUID(), signal });
       } finally {
         release();
       }
@@ -41,10 +41,10 @@ export const sampleRoutes: RouteModule = (route, deps) => {
       // Shown on screen needs `sample`; leaving as a file needs `export` too.
       const refusal = actionsRefusal(team, ["export"]);
       if (refusal) throw new HttpError(403, "FORBIDDEN", refusal);
-      const release = deps.heavyRead(team, reply);
+      const { release, signal } = await deps.heavyRead(team, reply);
       try {
         const seed = query.seed ?? randomUUID();
-        const sample = await deps.search.sample(team, filtersOf(query), { n: query.n, strata: query.strata ?? [], seed });
+        const sample = await deps.search.sample(team, filtersOf(query), { n: query.n, strata: query.strata ?? [], seed, signal });
         // At most 500 rows: built whole, so an engine error is still an error answer, not a cut file.
         let body = "";
         for await (const line of exportLines(sample.items, query.format, SAMPLE_CSV_COLUMNS)) body += line;
