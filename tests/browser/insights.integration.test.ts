@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { DEFAULT_TOPIC_LABELS } from "@odzew/schema";
 import { periodOf } from "../../services/web/src/pages/insights/model.ts";
 import { axeViolations, readmeShot, seriousOrCritical } from "./harness.ts";
 import { workspaceDemo } from "./demo.ts";
@@ -56,8 +57,13 @@ describe("CX insights", () => {
     await heatmap.locator("summary").click();
     const cell = heatmap.getByRole("button", { name: /pokaż wzmianki/ }).first();
     const cellName = (await cell.getAttribute("aria-label")) ?? "";
-    const [, count, topic, sentiment] = /^(\d+) — pokaż wzmianki: ([a-z0-9-]+), (\S+)$/.exec(cellName) ?? [];
+    // Topics by their labels, not the tagger's ids.
+    const [, count, label, sentiment] = /^(\d+) — pokaż wzmianki: (.+), (\S+)$/.exec(cellName) ?? [];
+    const topic = Object.entries(DEFAULT_TOPIC_LABELS).find(([, names]) => names.pl === label)?.[0];
     expect(topic, cellName).toBeDefined();
+    const rowHeads = await heatmap.locator("tbody th").allTextContents();
+    expect(rowHeads.length).toBeGreaterThan(0);
+    for (const head of rowHeads) expect(Object.values(DEFAULT_TOPIC_LABELS).map((names) => names.pl)).toContain(head);
 
     // Trends: the whole slice now against the 30 days before, with words beside the arrows.
     const trends = page.getByRole("region", { name: "Trendy względem poprzedniego okresu" });
@@ -78,7 +84,7 @@ describe("CX insights", () => {
 
     // A cell → its mentions, with the cell in the address.
     await cell.click();
-    const drill = page.getByRole("region", { name: `Wzmianki: ${topic}, ${sentiment}` });
+    const drill = page.getByRole("region", { name: `Wzmianki: ${label}, ${sentiment}` });
     // As many mentions as the cell counts: by the sentiment of the clause that names the topic.
     await expect.poll(() => drill.locator("article.card").count(), { timeout: 20_000 }).toBe(Number(count));
     expect(page.url()).toContain(`topic=${topic}`);

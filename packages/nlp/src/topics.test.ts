@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "@odzew/core";
-import { checkTopicPattern, topicPatternWords, topicsFileSchema } from "@odzew/schema";
+import { DEFAULT_TOPIC_LABELS, checkTopicPattern, topicPatternWords, topicsFileSchema } from "@odzew/schema";
 import { fold } from "./tokenize.ts";
 import { createTermMatcher, createTopicTagger, DEFAULT_TOPIC_TAXONOMY, taxonomyFrom } from "./topics.ts";
 
@@ -67,6 +67,8 @@ describe("createTopicTagger (default taxonomy)", () => {
       "app-website", "customer-service", "delivery", "payments", "price", "product-quality", "returns-complaints", "staff", "store", "waiting-time",
     ]);
     for (const topic of DEFAULT_TOPIC_TAXONOMY) for (const pattern of [...topic.pl, ...topic.en]) expect(checkTopicPattern(pattern)).toBeNull();
+    // Each has the label the workspace shows (packages/schema).
+    expect(Object.keys(DEFAULT_TOPIC_LABELS).sort()).toEqual(DEFAULT_TOPIC_TAXONOMY.map((topic) => topic.id).sort());
   });
 
   it("reads words written in decomposed Unicode or other scripts like their composed, folded forms", () => {

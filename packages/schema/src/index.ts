@@ -118,6 +118,9 @@ export {
   topicPatternWords,
   topicOverrideSchema,
   topicsFileSchema,
+  topicLabelsOf,
+  DEFAULT_TOPIC_LABELS,
+  type TopicLabel,
   type TopicsFile,
   type TopicsFileInput,
 } from "./topics-file.ts";

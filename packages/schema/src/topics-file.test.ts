@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTopicPattern, topicPatternWords, topicsFileSchema } from "./topics-file.ts";
+import { DEFAULT_TOPIC_LABELS, checkTopicPattern, topicLabelsOf, topicPatternWords, topicsFileSchema } from "./topics-file.ts";
 
 describe("topicsFileSchema", () => {
   it("reads additions, replacements and new topics, lists defaulting to empty", () => {
@@ -41,5 +41,24 @@ describe("topic patterns", () => {
     expect(checkTopicPattern("do*stawa")).toBe('"do*stawa": "*" may only end a word');
     expect(checkTopicPattern("?!")).toBe('"?!": no letters or digits');
     expect(checkTopicPattern("jeden dwa trzy cztery pięć")).toBe('"jeden dwa trzy cztery pięć": a phrase has at most 4 words');
+  });
+
+  it("labels topics for people: the defaults, a file's label replacing one, one language serving both, no label no entry", () => {
+    const file = topicsFileSchema.parse({
+      topics: [
+        { id: "delivery", label: { pl: "Wysyłka" }, pl: ["furgonetk*"] },
+        { id: "loyalty", label: { pl: "Program lojalnościowy", en: "Loyalty programme" }, pl: ["punkt*"] },
+        { id: "unnamed", pl: ["coś"] },
+      ],
+    });
+    const labels = new Map(topicLabelsOf(file).map((entry) => [entry.id, entry.label]));
+    expect(labels.get("delivery")).toEqual({ pl: "Wysyłka", en: "Wysyłka" });
+    expect(labels.get("loyalty")).toEqual({ pl: "Program lojalnościowy", en: "Loyalty programme" });
+    expect(labels.get("price")).toEqual(DEFAULT_TOPIC_LABELS.price);
+    expect(labels.has("unnamed")).toBe(false);
+    expect(new Map(topicLabelsOf().map((entry) => [entry.id, entry.label]))).toEqual(new Map(Object.entries(DEFAULT_TOPIC_LABELS)));
+    // A label needs one language at least, and nothing else.
+    expect(topicsFileSchema.safeParse({ topics: [{ id: "a", label: {}, pl: ["abc"] }] }).error?.issues[0]?.message).toMatch(/pl, en or both/);
+    expect(topicsFileSchema.safeParse({ topics: [{ id: "a", label: { de: "X" }, pl: ["abc"] }] }).success).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import { z } from "zod";
  *       pl: ["cena", "ceny"]
  *       en: ["price*"]
  *     - id: loyalty-programme   # a new id: a NEW topic with exactly these words
+ *       label: { pl: "Program lojalnościowy", en: "Loyalty programme" }   # shown in the workspace
  *       pl: ["karta lojalnościowa", "punkty"]
  *       en: ["loyalty*"]
  *
@@ -57,8 +58,18 @@ const topicPatternSchema = z
     if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
   });
 
+const topicLabelSchema = z
+  .object({
+    pl: z.string().trim().min(1).max(80).optional(),
+    en: z.string().trim().min(1).max(80).optional(),
+  })
+  .strict()
+  .refine((name) => name.pl !== undefined || name.en !== undefined, "give the label in pl, en or both, e.g. { pl: \"Dostawa\", en: \"Delivery\" }");
+
 export const topicOverrideSchema = z.object({
   id: topicIdSchema,
+  /** What people see in the workspace instead of the id; one language serves both when the other is missing. */
+  label: topicLabelSchema.optional(),
   replace: z.boolean().optional(),
   pl: z.array(topicPatternSchema).max(2_000).default([]),
   en: z.array(topicPatternSchema).max(2_000).default([]),
@@ -76,3 +87,39 @@ export const topicsFileSchema = z
 
 export type TopicsFileInput = z.input<typeof topicsFileSchema>;
 export type TopicsFile = z.output<typeof topicsFileSchema>;
+
+/** A topic's name as people read it, per workspace language. */
+export interface TopicLabel {
+  pl: string;
+  en: string;
+}
+
+/** The labels of the tagger's default topics (packages/nlp DEFAULT_TOPIC_TAXONOMY; a test holds the two together). */
+export const DEFAULT_TOPIC_LABELS: Readonly<Record<string, TopicLabel>> = {
+  delivery: { pl: "Dostawa", en: "Delivery" },
+  price: { pl: "Cena", en: "Price" },
+  "customer-service": { pl: "Obsługa klienta", en: "Customer service" },
+  "product-quality": { pl: "Jakość produktu", en: "Product quality" },
+  "app-website": { pl: "Aplikacja i strona", en: "App and website" },
+  payments: { pl: "Płatności", en: "Payments" },
+  "returns-complaints": { pl: "Zwroty i reklamacje", en: "Returns and complaints" },
+  "waiting-time": { pl: "Czas oczekiwania", en: "Waiting time" },
+  staff: { pl: "Personel", en: "Staff" },
+  store: { pl: "Sklep i placówka", en: "Store and branch" },
+};
+
+/**
+ * The label of every topic that has one: the defaults', then the topics file's (a label there
+ * replaces the default one; a label in one language serves both). Topics without a label are left
+ * out: the workspace shows their id.
+ */
+export function topicLabelsOf(file?: TopicsFile): { id: string; label: TopicLabel }[] {
+  const labels = new Map(Object.entries(DEFAULT_TOPIC_LABELS));
+  for (const topic of file?.topics ?? []) {
+    if (!topic.label) continue;
+    const pl = topic.label.pl ?? topic.label.en ?? "";
+    const en = topic.label.en ?? topic.label.pl ?? "";
+    labels.set(topic.id, { pl, en });
+  }
+  return [...labels].map(([id, label]) => ({ id, label }));
+}

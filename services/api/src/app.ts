@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "@odzew/core";
-import type { Alert, RepliesFile, ReplyCommand, WorkflowEvent } from "@odzew/schema";
+import { topicLabelsOf, type Alert, type RepliesFile, type ReplyCommand, type TopicLabel, type WorkflowEvent } from "@odzew/schema";
 import type { TeamSearch } from "@odzew/search";
 import type { TeamKeys } from "./auth.ts";
 import { HttpError, errorAnswer } from "./http-errors.ts";
@@ -18,6 +18,8 @@ import { statsRoutes } from "./routes/stats.ts";
 import { teamRoutes } from "./routes/team.ts";
 import { bearerToken } from "./rules/access.ts";
 import type { SourceStatus } from "./rules/sources.ts";
+
+const DEFAULT_LABELS = topicLabelsOf();
 
 export { HttpError } from "./http-errors.ts";
 export type { SourceStatus } from "./rules/sources.ts";
@@ -47,6 +49,8 @@ export interface ApiOptions {
   replies?: () => RepliesFile;
   /** Brand ids to their names (brands.yaml), for `{brand}` in reply templates. */
   brandNames?: () => ReadonlyMap<string, string>;
+  /** Topics' labels for people (topicLabelsOf: the defaults and the topics file's); default: the defaults'. */
+  topicLabels?: () => readonly { id: string; label: TopicLabel }[];
   /** The service measures of a team's slice (MentionStore.replyMeasures). */
   replyMeasures?: RouteDeps["replyMeasures"];
 }
@@ -97,6 +101,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     publishReply: options.publishReply,
     replies: options.replies ?? (() => NO_REPLIES),
     brandNames: options.brandNames ?? (() => new Map()),
+    topicLabels: options.topicLabels ?? (() => DEFAULT_LABELS),
     replyMeasures: options.replyMeasures,
   };
   const docs: RouteDoc[] = [];

@@ -12,6 +12,8 @@ export const env = parseEnv(
     ODZEW_REPLIES_FILE: z.string().min(1).optional(),
     /** Brand names for `{brand}` in reply templates (read when present). */
     ODZEW_BRANDS_FILE: z.string().min(1).default("config/brands.yaml"),
+    /** The enricher's topics file, for the labels of its topics (optional). */
+    ODZEW_TOPICS_FILE: z.string().min(1).optional(),
     API_HOST: z.string().default("127.0.0.1"),
     API_PORT: envFields.port.default(8080),
     /** Exports and samples one team may run at once; beyond that 429 with Retry-After. */

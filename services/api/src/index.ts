@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
-import { loadBrandsFile, loadSourcesFile } from "@odzew/config";
+import { loadBrandsFile, loadSourcesFile, loadYamlFile } from "@odzew/config";
 import { METRICS_CONTENT_TYPE, ShutdownManager, createLogger, metricsText } from "@odzew/core";
 import { createKafka, createProducer, createTopicTable, kafkaConnectionFromEnv, publish } from "@odzew/kafka";
-import { alertSchema, sourceCursorSchema, topicNames } from "@odzew/schema";
+import { alertSchema, sourceCursorSchema, topicLabelsOf, topicNames, topicsFileSchema } from "@odzew/schema";
 import { MentionStore, TeamSearch, connectEngine } from "@odzew/search";
 import { buildApi } from "./app.ts";
 import { TeamRegistry } from "./auth.ts";
@@ -28,6 +28,8 @@ await shutdown.boot(async () => {
   // Brand names for `{brand}` in reply templates; the templates and rules reload with their file and with teams.yaml.
   const brands = existsSync(env.ODZEW_BRANDS_FILE) ? (await loadBrandsFile(env.ODZEW_BRANDS_FILE)).brands : undefined;
   const brandNames = new Map((brands ?? []).map((brand) => [brand.id, brand.name]));
+  // The topics' labels people read: the defaults, and those of the enricher's topics file.
+  const topicLabels = topicLabelsOf(env.ODZEW_TOPICS_FILE ? await loadYamlFile(env.ODZEW_TOPICS_FILE, topicsFileSchema) : undefined);
   const replies = await RepliesConfig.load(repliesFilePath(env.ODZEW_REPLIES_FILE), () => ({ teams: registry.teams, brands: brands?.map((brand) => brand.id) }), logger);
   registry.onReload(async () => {
     await replies.reload();
@@ -73,6 +75,7 @@ await shutdown.boot(async () => {
     publishReply: (command) => publish(producer, topics.replies, [{ key: command.mentionId, value: command }]),
     replies: () => replies.current,
     brandNames: () => brandNames,
+    topicLabels: () => topicLabels,
     replyMeasures: (team, range, now) => store.replyMeasures(team, range, now),
   });
   shutdown.register({ name: "http", stop: () => app.close() });

@@ -82,6 +82,9 @@ const teamIdentity = z.object({
   replies: z
     .object({ slaHours: z.number().positive().describe("Hours within which a review should have its first reply: the inbox counts down to publishedAt + slaHours") })
     .describe("The team's reply settings a workspace needs (replies in teams.yaml)"),
+  topics: z
+    .array(z.object({ id: z.string(), label: z.object({ pl: z.string(), en: z.string() }) }))
+    .describe("Labels of the topics for people, in Polish and English: the default topics' and those the topics file (ODZEW_TOPICS_FILE) gives; a topic not listed is shown by its id"),
 });
 export const meResponseSchema = z.object({ team: teamIdentity });
 

@@ -291,10 +291,14 @@ describe("team slices through the API, on the real engine", () => {
     expect(await response.text()).toMatch(/^odzew_process_cpu_user_seconds_total /m);
   });
 
-  it("tells a team who it is: its view, actions, hidden fields, SLA and its brands by name", async () => {
+  it("tells a team who it is: its view, actions, hidden fields, SLA, its brands by name and the topics' labels", async () => {
     const { status, body } = await api.get("/me", "pr");
     expect(status).toBe(200);
-    const { team } = body as { team: { id: string; view: string; hide: string[]; brands: { id: string; name: string }[]; replies: { slaHours: number } } };
+    const { team } = body as {
+      team: { id: string; view: string; hide: string[]; brands: { id: string; name: string }[]; replies: { slaHours: number }; topics: { id: string; label: { pl: string; en: string } }[] };
+    };
+    // Topics as people read them, in both workspace languages.
+    expect(team.topics).toContainEqual({ id: "returns-complaints", label: { pl: "Zwroty i reklamacje", en: "Returns and complaints" } });
     expect(team).toMatchObject({ id: "pr", view: "full", hide: [] });
     // Names from brands.yaml; a brand without one keeps its id.
     expect(team.brands).toEqual([

@@ -5,6 +5,7 @@
  */
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
+import { useLang, type Lang } from "./i18n.ts";
 import type { Team, TeamAction } from "./types.ts";
 
 export interface Session {
@@ -33,6 +34,15 @@ export const brandNameOf =
 
 /** The signed-in team's brand names. */
 export const useBrandName = (): ((id: string) => string) => brandNameOf(useSession().team);
+
+/** A topic's label in a language, as `/me` gives them (the defaults and the topics file's); the id when it has none. */
+export const topicLabelOf =
+  (team: Team, lang: Lang) =>
+  (id: string): string =>
+    team.topics.find((topic) => topic.id === id)?.label[lang] ?? id;
+
+/** Topic labels in the language in force. */
+export const useTopicLabel = (): ((id: string) => string) => topicLabelOf(useSession().team, useLang());
 
 const actorStorage = (team: string) => `odzew-actor:${team}`;
 export const storedActor = (team: string): string => localStorage.getItem(actorStorage(team)) ?? "";

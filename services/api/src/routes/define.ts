@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Alert, RepliesFile, ReplyCommand, SourceConfig, TeamConfig, WorkflowEvent } from "@odzew/schema";
+import type { Alert, RepliesFile, ReplyCommand, SourceConfig, TeamConfig, TopicLabel, WorkflowEvent } from "@odzew/schema";
 import type { ReplyMeasures, TeamSearch } from "@odzew/search";
 import { HttpError, parseInput } from "../http-errors.ts";
 import { TeamLimiter, type Release } from "../limits.ts";
@@ -37,6 +37,8 @@ export interface RouteDeps {
   replies: () => RepliesFile;
   /** Brand ids to their names, for `{brand}` in templates. */
   brandNames: () => ReadonlyMap<string, string>;
+  /** Topics' labels for people, in Polish and English (the defaults and the topics file's). */
+  topicLabels: () => readonly { id: string; label: TopicLabel }[];
   /** The service measures of a team's slice over a publication time range. */
   replyMeasures?: ((team: TeamConfig, range: { from: string; to: string }, now: Date) => Promise<ReplyMeasures>) | undefined;
 }

@@ -4,10 +4,11 @@ import type { RouteModule } from "./define.ts";
 
 /** Who the key belongs to, and the health of the sources its slice reads. */
 export const teamRoutes: RouteModule = (route, deps) => {
-  route({ method: "GET", path: "/me", summary: "The team this key belongs to: slice, view, actions and its brands' names", response: meResponseSchema }, async ({ team }) => {
+  route({ method: "GET", path: "/me", summary: "The team this key belongs to: slice, view, actions, its brands' names and the topics' labels", response: meResponseSchema }, async ({ team }) => {
     const names = deps.brandNames();
     const brands = (team.slice.brands?.length ? team.slice.brands : [...names.keys()]).map((id) => ({ id, name: names.get(id) ?? id }));
-    return { team: { id: team.id, name: team.name, view: team.view, actions: team.actions, slice: team.slice, hide: team.hide, brands, replies: { slaHours: team.replies.slaHours } } };
+    const topics = deps.topicLabels().map(({ id, label }) => ({ id, label }));
+    return { team: { id: team.id, name: team.name, view: team.view, actions: team.actions, slice: team.slice, hide: team.hide, brands, replies: { slaHours: team.replies.slaHours }, topics } };
   });
 
   route(

@@ -4,6 +4,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { useFormats } from "../i18n.ts";
+import { useTopicLabel } from "../session.ts";
 import type { Mention } from "../types.ts";
 import { SafeLink } from "./safe-link.tsx";
 import { useComponentStrings } from "./strings.ts";
@@ -54,6 +55,7 @@ export interface MentionCardProps {
 export function MentionCard({ mention: raw, children, selected, class: extra, headingLevel = 3 }: MentionCardProps) {
   const t = useComponentStrings();
   const formats = useFormats();
+  const topicLabel = useTopicLabel();
   const mention = anyView(raw);
   const label = mention.sentiment?.label ?? "none";
   const Heading = headingLevel === 3 ? "h3" : "h4";
@@ -82,7 +84,7 @@ export function MentionCard({ mention: raw, children, selected, class: extra, he
       {mention.topics && mention.topics.length > 0 && (
         <ul class="tags" aria-label={t("topics")}>
           {mention.topics.map((topic) => (
-            <li key={topic}>{topic}</li>
+            <li key={topic}>{topicLabel(topic)}</li>
           ))}
         </ul>
       )}

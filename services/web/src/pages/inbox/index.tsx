@@ -13,7 +13,7 @@ import { Loaded, Updated } from "../../components/states.tsx";
 import { useFormats } from "../../i18n.ts";
 import { useLive } from "../../live.ts";
 import { replaceParams } from "../../route.ts";
-import { may, useSession } from "../../session.ts";
+import { may, useSession, useTopicLabel } from "../../session.ts";
 import type { ActionResponse, Mention, MentionPage, SlaResponse, SourcesResponse } from "../../types.ts";
 import type { PageProps } from "../registry.ts";
 import { ReplyComposer } from "./composer.tsx";
@@ -197,7 +197,7 @@ export function InboxPage({ route }: PageProps) {
         <ActorBar asked={askName} onSaved={() => (setAskName(false), setNotice(undefined))} />
       </div>
 
-      <Filters filters={filters} actor={actor} sources={[...new Set([...(sources.data?.sources.map((source) => source.id) ?? []), ...(sla.data?.sources.map((row) => row.source) ?? [])])].sort()} languages={[...new Set([...(team.slice.languages ?? ["pl", "en"]), ...items.flatMap((item) => (item.lang ? [item.lang] : [])), ...(filters.lang ? [filters.lang] : [])])].sort()} onChange={setFilters} />
+      <Filters filters={filters} actor={actor} sources={[...new Set([...(sources.data?.sources.map((source) => source.id) ?? []), ...(sla.data?.sources.map((row) => row.source) ?? [])])].sort()} languages={[...new Set([...(team.slice.languages ?? ["pl", "en"]), ...items.flatMap((item) => (item.lang ? [item.lang] : [])), ...(filters.lang ? [filters.lang] : [])])].sort()} topics={[...new Set([...team.topics.map((topic) => topic.id), ...items.flatMap((item) => item.topics ?? [])])]} onChange={setFilters} />
 
       <div aria-live="polite" class="inbox-notice">
         {notice && (
@@ -328,7 +328,9 @@ function ActorBar({ asked, onSaved }: { asked: boolean; onSaved(): void }) {
   );
 }
 
-function Filters({ filters, actor, sources, languages, onChange }: { filters: InboxFilters; actor: string; sources: string[]; languages: string[]; onChange(change: Partial<InboxFilters>): void }) {
+function Filters({ filters, actor, sources, languages, topics, onChange }: { filters: InboxFilters; actor: string; sources: string[]; languages: string[]; topics: string[]; onChange(change: Partial<InboxFilters>): void }) {
+  const topicLabel = useTopicLabel();
+  const byLabel = [...topics].sort((a, b) => topicLabel(a).localeCompare(topicLabel(b)));
   const t = useInboxStrings();
   const value = (event: Event) => (event.currentTarget as HTMLInputElement | HTMLSelectElement).value.trim();
   const hasFilters = Object.entries(paramsOf(filters)).some(([name, param]) => name !== "open" && param !== undefined);
@@ -343,10 +345,7 @@ function Filters({ filters, actor, sources, languages, onChange }: { filters: In
         optionLabel={(choice) => `${choice.replace("-", "–")} ★`}
         onChange={(rating) => onChange({ rating: parseRating(rating ?? null) })}
       />
-      <label>
-        {t("topic")}
-        <input value={filters.topic ?? ""} size={12} onChange={(event) => onChange({ topic: filtersFromParams(new URLSearchParams({ topic: value(event) })).topic })} />
-      </label>
+      <SelectField label={t("topic")} value={filters.topic} options={byLabel} anyLabel={t("any")} optionLabel={topicLabel} onChange={(topic) => onChange({ topic: filtersFromParams(new URLSearchParams({ topic: topic ?? "" })).topic })} />
       <SelectField label={t("lang")} value={filters.lang} options={languages} anyLabel={t("any")} onChange={(lang) => onChange({ lang })} />
       <label>
         {t("assignee")}

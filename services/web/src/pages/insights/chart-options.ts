@@ -1,19 +1,19 @@
 /**
  * The insights view's ECharts options (pure: words and number formats come in as arguments).
- * Names shown are words of ours, topic ids of the taxonomy and source ids or types of the
- * configuration; the tooltips are ECharts' own, which escape names.
+ * Names shown are words of ours, topic labels (or ids) of the taxonomy and source ids or types of
+ * the configuration; the tooltips are ECharts' own, which escape names.
  */
 import type { EChartsCoreOption } from "echarts/core";
 import type { RatingsResponse } from "../../types.ts";
 import type { HeatmapMatrix } from "./model.ts";
 
 /** Each cell's count is written in it: the shade is never the only way to read a number. */
-export function heatmapOption(input: { matrix: HeatmapMatrix; sentiments: string[]; count(value: number): string; seriesName: string }): EChartsCoreOption {
+export function heatmapOption(input: { matrix: HeatmapMatrix; sentiments: string[]; count(value: number): string; seriesName: string; topicLabel(id: string): string }): EChartsCoreOption {
   return {
     grid: { left: 8, right: 8, top: 8, bottom: 48, containLabel: true },
     tooltip: { position: "top" },
     xAxis: { type: "category", data: input.sentiments, splitArea: { show: true } },
-    yAxis: { type: "category", data: input.matrix.topics, splitArea: { show: true } },
+    yAxis: { type: "category", data: input.matrix.topics.map(input.topicLabel), splitArea: { show: true } },
     visualMap: { min: 0, max: input.matrix.max, calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, inRange: { color: ["#eef2fb", "#2457c5"] } },
     series: [
       {

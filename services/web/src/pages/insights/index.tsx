@@ -12,7 +12,7 @@ import { Loaded, Updated } from "../../components/states.tsx";
 import { useFormats } from "../../i18n.ts";
 import { useLive } from "../../live.ts";
 import { replaceParams, routeHref } from "../../route.ts";
-import { may, useSession } from "../../session.ts";
+import { may, useSession, useTopicLabel } from "../../session.ts";
 import type { MentionPage, RatingsResponse, SampleResponse, TopicsResponse, Trend, TrendsResponse } from "../../types.ts";
 import type { PageProps } from "../registry.ts";
 import { STAR_COLOURS, STAR_KEYS, heatmapOption, ratingsOption } from "./chart-options.ts";
@@ -178,6 +178,7 @@ type Period = { from: string; to: string };
 
 function Heatmap({ state, period }: { state: InsightsState; period: Period }) {
   const t = useInsightsStrings();
+  const topicLabel = useTopicLabel();
   const formats = useFormats();
   const path = `/stats/topics${query({ ...period, size: TOPICS_SHOWN })}`;
   const live = useLive((signal) => api<TopicsResponse>(path, { signal }), path, INSIGHTS_INTERVAL_MS);
@@ -197,7 +198,7 @@ function Heatmap({ state, period }: { state: InsightsState; period: Period }) {
                 id="topics-heatmap"
                 label={t("heatmapLabel", { range: t(`range_${state.range}`) })}
                 height={96 + 34 * matrix.topics.length}
-                option={heatmapOption({ matrix, sentiments: names, count: (value) => formats.number(value), seriesName: t("mentions") })}
+                option={heatmapOption({ matrix, sentiments: names, count: (value) => formats.number(value), seriesName: t("mentions"), topicLabel })}
                 onClick={(click: ChartClick) => {
                   const cell = cellAt(matrix, click.data);
                   if (cell) open(cell.topic, cell.sentiment);
@@ -219,7 +220,7 @@ function Heatmap({ state, period }: { state: InsightsState; period: Period }) {
                   <tbody>
                     {data.topics.map((topic) => (
                       <tr key={topic.topic}>
-                        <th scope="row">{topic.topic}</th>
+                        <th scope="row">{topicLabel(topic.topic)}</th>
                         {SENTIMENTS.map((label) => {
                           const count = topic.sentiment[label] ?? 0;
                           return (
@@ -227,7 +228,7 @@ function Heatmap({ state, period }: { state: InsightsState; period: Period }) {
                               {count === 0 ? (
                                 formats.number(0)
                               ) : (
-                                <button type="button" class="link" aria-label={t("showCell", { count: formats.number(count), topic: topic.topic, sentiment: t(label) })} onClick={() => open(topic.topic, label)}>
+                                <button type="button" class="link" aria-label={t("showCell", { count: formats.number(count), topic: topicLabel(topic.topic), sentiment: t(label) })} onClick={() => open(topic.topic, label)}>
                                   {formats.number(count)}
                                 </button>
                               )}
@@ -249,6 +250,7 @@ function Heatmap({ state, period }: { state: InsightsState; period: Period }) {
 
 function CellMentions({ state, topic, sentiment, period }: { state: InsightsState; topic: string; sentiment: Sentiment; period: Period }) {
   const t = useInsightsStrings();
+  const topicLabel = useTopicLabel();
   const formats = useFormats();
   // The topic's mentions, newest first; the cell's are those whose clause about the topic has the
   // sentiment (as the heatmap counts them), not those whose whole text has it.
@@ -257,8 +259,8 @@ function CellMentions({ state, topic, sentiment, period }: { state: InsightsStat
   return (
     <section class="panel cell-mentions" aria-labelledby="cell-title">
       <div class="cell-head">
-        <h2 id="cell-title">{t("cellTitle", { topic, sentiment: t(sentiment) })}</h2>
-        <a href={routeHref("mentions", { topic, from: period.from.slice(0, 10) })}>{t("openInMentions", { topic })}</a>
+        <h2 id="cell-title">{t("cellTitle", { topic: topicLabel(topic), sentiment: t(sentiment) })}</h2>
+        <a href={routeHref("mentions", { topic, from: period.from.slice(0, 10) })}>{t("openInMentions", { topic: topicLabel(topic) })}</a>
         <button type="button" class="secondary" onClick={() => update(state, { topic: undefined, sentiment: undefined })}>
           {t("closeCell")}
         </button>
@@ -271,7 +273,7 @@ function CellMentions({ state, topic, sentiment, period }: { state: InsightsStat
               <p class="muted small">
                 {t("cellTotal", { count: cell.length })} · <Updated at={live.updatedAt} />
               </p>
-              {page.total > page.items.length && <p class="muted small">{t("cellNewest", { count: formats.number(page.items.length), total: formats.number(page.total), topic })}</p>}
+              {page.total > page.items.length && <p class="muted small">{t("cellNewest", { count: formats.number(page.items.length), total: formats.number(page.total), topic: topicLabel(topic) })}</p>}
               {cell.map((mention) => {
                 const aspects = anyView(mention).aspects ?? [];
                 return (
@@ -280,7 +282,7 @@ function CellMentions({ state, topic, sentiment, period }: { state: InsightsStat
                       <ul class="tags aspects" aria-label={t("aspects")}>
                         {aspects.map((aspect) => (
                           <li key={`${aspect.topic}-${aspect.label}`} class={`aspect ${aspect.label}${aspect.topic === topic ? " current" : ""}`}>
-                            {t("aspect", { topic: aspect.topic, label: t(aspect.label) })}
+                            {t("aspect", { topic: topicLabel(aspect.topic), label: t(aspect.label) })}
                           </li>
                         ))}
                       </ul>
@@ -302,6 +304,7 @@ function CellMentions({ state, topic, sentiment, period }: { state: InsightsStat
 
 function Trends({ period }: { period: Period }) {
   const t = useInsightsStrings();
+  const topicLabel = useTopicLabel();
   const formats = useFormats();
   const path = `/stats/trends${query({ ...period, size: TOPICS_SHOWN })}`;
   const live = useLive((signal) => api<TrendsResponse>(path, { signal }), path, INSIGHTS_INTERVAL_MS);
@@ -336,7 +339,7 @@ function Trends({ period }: { period: Period }) {
                 <tbody>
                   <TrendRow name={t("overall")} trend={data.overall} overall />
                   {data.topics.map((topic) => (
-                    <TrendRow key={topic.topic} name={topic.topic} trend={topic} />
+                    <TrendRow key={topic.topic} name={topicLabel(topic.topic)} trend={topic} />
                   ))}
                 </tbody>
               </table>
@@ -454,6 +457,7 @@ function Ratings({ state, period }: { state: InsightsState; period: Period }) {
 
 function SampleReader({ state, period, teamId, canExport }: { state: InsightsState; period: Period; teamId: string; canExport: boolean }) {
   const t = useInsightsStrings();
+  const topicLabel = useTopicLabel();
   const [n, setN] = useState(String(state.n));
   const [strata, setStrata] = useState<Strata>(state.strata);
   const [seed, setSeed] = useState(state.seed ?? "");
@@ -513,7 +517,7 @@ function SampleReader({ state, period, teamId, canExport }: { state: InsightsSta
           {problem}
         </p>
       )}
-      {state.topic && state.sentiment && <p class="small">{t("sampleFiltered", { topic: state.topic, sentiment: t(state.sentiment) })}</p>}
+      {state.topic && state.sentiment && <p class="small">{t("sampleFiltered", { topic: topicLabel(state.topic), sentiment: t(state.sentiment) })}</p>}
       {state.seed && (
         <SampleResults
           params={{ n: state.n, strata: strataParam(state.strata), seed: state.seed, topic: state.topic, sentiment: state.sentiment, ...period }}
@@ -536,13 +540,15 @@ interface SampleParams {
   to: string;
 }
 
-const stratumWords = (key: Record<string, string>) =>
+/** A stratum's key in words: a topic by its label. */
+const stratumWords = (key: Record<string, string>, topicLabel: (id: string) => string) =>
   Object.entries(key)
-    .map(([field, value]) => `${field}=${value}`)
+    .map(([field, value]) => `${field}=${field === "topic" ? topicLabel(value) : value}`)
     .join(", ");
 
 function SampleResults({ params, teamId, canExport }: { params: SampleParams; teamId: string; canExport: boolean }) {
   const t = useInsightsStrings();
+  const topicLabel = useTopicLabel();
   const formats = useFormats();
   const [exportNote, setExportNote] = useState<{ text: string; error?: boolean } | undefined>(undefined);
   const [exporting, setExporting] = useState(false);
@@ -608,8 +614,8 @@ function SampleResults({ params, teamId, canExport }: { params: SampleParams; te
                     </thead>
                     <tbody>
                       {sample.strata.map((stratum) => (
-                        <tr key={stratumWords(stratum.key)}>
-                          <th scope="row">{stratumWords(stratum.key)}</th>
+                        <tr key={stratumWords(stratum.key, String)}>
+                          <th scope="row">{stratumWords(stratum.key, topicLabel)}</th>
                           <td class="num">{formats.number(stratum.count)}</td>
                           <td class="num">{formats.number(stratum.allocated)}</td>
                           <td class="num">{formats.number(stratum.drawn)}</td>
@@ -623,7 +629,7 @@ function SampleResults({ params, teamId, canExport }: { params: SampleParams; te
                 {sample.items.map(({ stratum, ...mention }) => (
                   <li key={mention.id}>
                     <MentionCard mention={mention}>
-                      {Object.keys(stratum).length > 0 && <p class="muted small stratum">{t("inStratum", { stratum: stratumWords(stratum) })}</p>}
+                      {Object.keys(stratum).length > 0 && <p class="muted small stratum">{t("inStratum", { stratum: stratumWords(stratum, topicLabel) })}</p>}
                     </MentionCard>
                   </li>
                 ))}

@@ -12,7 +12,7 @@ import { useComponentStrings } from "../../components/strings.ts";
 import { useFormats } from "../../i18n.ts";
 import { useLive } from "../../live.ts";
 import { navigate, replaceParams } from "../../route.ts";
-import { brandNameOf, useSession } from "../../session.ts";
+import { brandNameOf, useSession, useTopicLabel } from "../../session.ts";
 import type { MentionPage, ShareOfVoice, SourcesResponse, Team, TopicsResponse } from "../../types.ts";
 import type { PageProps } from "../registry.ts";
 import { FILTER_NAMES, SENTIMENTS, filterParams, sortsFor, joinPages, narrowed, readFilters, searchPath, type FilterName, type MentionFilters } from "./filters.ts";
@@ -109,6 +109,7 @@ function Filters({ filters, team, options }: { filters: MentionFilters; team: Te
   const formats = useFormats();
   const languageNames = useMemo(() => new Intl.DisplayNames([formats.locale], { type: "language" }), [formats.locale]);
   const words = useComponentStrings();
+  const topicLabel = useTopicLabel();
   const set = (name: FilterName) => (event: { currentTarget: HTMLInputElement | HTMLSelectElement }) => replaceParams({ [name]: event.currentTarget.value });
   const choose = (name: FilterName) => (value: string | undefined) => replaceParams({ [name]: value });
   const languages = team.slice.languages?.length ? team.slice.languages : KNOWN_LANGUAGES;
@@ -134,7 +135,7 @@ function Filters({ filters, team, options }: { filters: MentionFilters; team: Te
           </select>
         </label>
       )}
-      <SelectField label={t("topic")} value={filters.topic} options={options?.topics ?? []} anyLabel={t("any")} onChange={choose("topic")} />
+      <SelectField label={t("topic")} value={filters.topic} options={[...(options?.topics ?? [])].sort((one, other) => topicLabel(one).localeCompare(topicLabel(other)))} anyLabel={t("any")} optionLabel={topicLabel} onChange={choose("topic")} />
       <SelectField label={t("lang")} value={filters.lang} options={languages} anyLabel={t("any")} optionLabel={(lang) => languageNames.of(lang) ?? lang} onChange={choose("lang")} />
       <SelectField label={t("brand")} value={filters.brand} options={options?.brands ?? []} anyLabel={t("anyF")} optionLabel={brandNameOf(team)} onChange={choose("brand")} />
       <label>
