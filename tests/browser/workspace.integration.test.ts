@@ -224,6 +224,44 @@ describe("the teams' workspace in a real browser, on the demo", () => {
     }
   });
 
+  it("puts a banner on every page while a source refuses the collector, says what to do, and takes it down once the source is read again", async () => {
+    const outage = (init: { method: string; body?: string }) =>
+      fetch(`${demo.siteBase}/api/outage`, { ...init, headers: { "content-type": "application/json" } }).then((response) => {
+        if (!response.ok) throw new Error(`the demo shop's outage switch answered ${response.status}`);
+      });
+    const demoSource = async () => (await demo.api<{ sources: { id: string; status: string }[] }>("service", "/sources")).sources.find((source) => source.id === "demo-zuraw");
+    const service = await demo.signIn("service");
+    const { page } = service;
+    await page.getByRole("heading", { level: 1 }).first().waitFor();
+    expect(await page.locator(".banner.source-health").count()).toBe(0);
+    // The shop refuses every page (403): two refusals in a row and the source is BLOCKED.
+    await outage({ method: "PUT", body: JSON.stringify({ status: 403 }) });
+    try {
+      await waitFor("demo-zuraw in alert", async () => (await demoSource())?.status === "alert", { timeoutMs: 60_000 });
+      await page.reload();
+      const banner = page.locator(".banner.source-health");
+      await banner.waitFor({ timeout: 30_000 });
+      expect(await banner.textContent()).toMatch(/Uwaga: źródło demo-zuraw \(odmawia dostępu\) nie dostarcza wzmianek/);
+      // On every page, not just the one where it was first seen.
+      await navLinks(page).filter({ hasText: "Wzmianki" }).click();
+      await page.locator("main .mentions .total").waitFor();
+      expect(await page.locator(".banner.source-health").textContent()).toContain("demo-zuraw");
+      // Its link leads to the Sources page, which says what is wrong and what to do.
+      await page.locator(".banner.source-health").getByRole("link", { name: "Zobacz stan źródeł" }).click();
+      const card = page.locator('main .sources .source-card[data-source-id="demo-zuraw"]');
+      await expect.poll(() => card.locator(".badge.status").textContent(), { timeout: 30_000 }).toBe("alarm");
+      expect(await card.textContent()).toContain("Źródło odmawia kolektorowi");
+      await service.screenshot("source-alert");
+    } finally {
+      await outage({ method: "DELETE" });
+    }
+    // Read again: the alert ends, and the banner goes without a reload (it asks every 30 s).
+    await waitFor("demo-zuraw working again", async () => (await demoSource())?.status === "ok", { timeoutMs: 60_000 });
+    await expect.poll(() => page.locator(".banner.source-health").count(), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => page.locator('main .sources .source-card[data-source-id="demo-zuraw"] .badge.status').textContent(), { timeout: 30_000 }).toBe("działa");
+    service.expectClean();
+  });
+
   it("has no serious or critical accessibility violations (axe-core) on any page of any team, at desktop and phone width", async () => {
     const found: string[] = [];
     // The lesser findings (moderate, minor, best practice) are printed for the report, not failed on.

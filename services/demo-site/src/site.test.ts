@@ -160,3 +160,21 @@ describe("reply-api rules", () => {
     expect(replyPathId("/api/reviews/r-1001")).toBeUndefined();
   });
 });
+
+describe("the demo shop's outage switch", () => {
+  it("answers its review pages with the status asked for until the outage ends, and refuses other statuses", async () => {
+    const shop = await site();
+    const put = (body: unknown) => fetch(`${shop.url}/api/outage`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await fetch(`${shop.url}/opinie`)).status).toBe(200);
+    expect((await put({ status: 403 })).status).toBe(200);
+    const refused = await fetch(`${shop.url}/opinie?strona=2`);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Dostęp zabroniony");
+    expect((await put({ status: 503 })).status).toBe(200);
+    const down = await fetch(`${shop.url}/opinie`);
+    expect([down.status, down.headers.get("retry-after")]).toEqual([503, "5"]);
+    expect((await put({ status: 200 })).status).toBe(400);
+    expect((await fetch(`${shop.url}/api/outage`, { method: "DELETE" })).status).toBe(204);
+    expect((await fetch(`${shop.url}/opinie`)).status).toBe(200);
+  });
+});

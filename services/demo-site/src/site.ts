@@ -16,6 +16,17 @@ export const newReviewSchema = z.strictObject({
 
 export type NewReview = z.input<typeof newReviewSchema>;
 
+/**
+ * An outage of the review pages, to try Odzew's source health in the demo: `PUT /api/outage`
+ * with `{"status": 403}` (a refusal, as a bot wall gives), 429 or a 5xx; `DELETE /api/outage` ends it.
+ */
+export const outageSchema = z.strictObject({ status: z.union([z.literal(403), z.literal(429), z.literal(500), z.literal(502), z.literal(503)]) });
+
+const OUTAGE_PAGES: Record<number, string> = {
+  403: "<!doctype html><title>403 Forbidden</title><h1>Dostęp zabroniony</h1>",
+  429: "<!doctype html><title>429 Too Many Requests</title><h1>Za dużo zapytań</h1>",
+};
+
 export interface DemoSite {
   url: string;
   /** Publish a review as if a customer had just written it. */
@@ -29,7 +40,8 @@ export interface DemoSite {
  * with star ratings in a data attribute and a "next page" link. Reviews can be published while
  * it runs (`POST /api/reviews`), and it can publish one by itself every few seconds. The shop
  * answers reviews through its reply API (`/api/reviews/{id}/reply`, see reply-api.ts) with the
- * bearer token `replyToken`; the answer is shown under its review ("Odpowiedź sklepu").
+ * bearer token `replyToken`; the answer is shown under its review ("Odpowiedź sklepu"). Its
+ * review pages can be taken down on request (`/api/outage`, see outageSchema).
  */
 export async function startDemoSite(options: {
   port: number;
@@ -43,6 +55,7 @@ export async function startDemoSite(options: {
 }): Promise<DemoSite> {
   const reviews: DemoReview[] = [];
   let counter = 0;
+  let outage: number | undefined;
   const publish = (review: NewReview, publishedAt = new Date()): DemoReview => {
     counter += 1;
     const stored: DemoReview = { ...newReviewSchema.parse(review), id: `r-${1000 + counter}`, publishedAt: publishedAt.toISOString() };
@@ -69,7 +82,12 @@ export async function startDemoSite(options: {
     const url = new URL(req.url ?? "/", "http://demo.local");
     const replyTo = replyPathId(url.pathname);
     if (replyTo !== undefined) return handleReply(req, replyTo);
+    if (url.pathname === "/api/outage") return handleOutage(req);
     if (req.method === "GET" && (url.pathname === "/" || url.pathname === "/opinie")) {
+      if (outage !== undefined) {
+        const body = OUTAGE_PAGES[outage] ?? "<!doctype html><title>Błąd serwera</title><h1>Sklep chwilowo niedostępny</h1>";
+        return { status: outage, type: "text/html; charset=utf-8", body, ...(outage === 429 || outage === 503 ? { headers: { "retry-after": "5" } } : {}) };
+      }
       const page = Math.max(1, Number.parseInt(url.searchParams.get("strona") ?? "1", 10) || 1);
       return { status: 200, type: "text/html; charset=utf-8", body: renderPage(reviews, page) };
     }
@@ -80,6 +98,22 @@ export async function startDemoSite(options: {
     }
     if (url.pathname === "/healthz") return { status: 200, type: "application/json", body: '{"status":"ok"}' };
     return { status: 404, type: "text/plain; charset=utf-8", body: "Nie znaleziono" };
+  }
+
+  /** Takes the review pages down with the status asked for (PUT), or brings them back (DELETE). */
+  async function handleOutage(req: IncomingMessage): Promise<Answer> {
+    if (req.method === "DELETE") {
+      if (outage !== undefined) options.logger.info({ status: outage }, "the review pages are back");
+      outage = undefined;
+      return { status: 204, body: "" };
+    }
+    if (req.method === "GET") return json(200, { outage: outage ?? null });
+    if (req.method !== "PUT") return { ...json(405, { error: "Dozwolone metody: GET, PUT, DELETE" }), headers: { allow: "GET, PUT, DELETE" } };
+    const parsed = outageSchema.safeParse(await readJson(req));
+    if (!parsed.success) return json(400, { error: 'oczekiwano {"status": 403 | 429 | 500 | 502 | 503}' });
+    outage = parsed.data.status;
+    options.logger.warn({ status: outage }, "the review pages are down on request (DELETE /api/outage brings them back)");
+    return json(200, { outage });
   }
 
   /** The shop's reply API: the protocol in reply-api.ts. */

@@ -32,7 +32,8 @@ export function SourceHealthBanner() {
   useEffect(() => sessionStorage.setItem(firstSeenKey(team.id), storeFirstSeen(firstSeen.current)), [problems, team.id]);
 
   if (problems.length === 0) return null;
-  const names = problems.map((problem) => (problem.code ? `${problem.id} (${problem.code})` : problem.id)).join(", ");
+  // In words: "demo-zuraw (odmawia dostępu)"; the Sources page gives the code and what to do.
+  const names = problems.map((problem) => `${problem.id} (${t(problem.code ? `reason_${problem.code}` : "reason_silent")})`).join(", ");
   return (
     <aside class="banner source-health" role="status" aria-label={t("bannerLabel")}>
       {t("banner", { count: problems.length, names })}{" "}

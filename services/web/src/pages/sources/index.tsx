@@ -81,7 +81,7 @@ function SourceCard({ source }: { source: SourceStatus }) {
       {alert && (
         <div class="source-alert" role="group" aria-label={alert.code}>
           <p class="alert-code">
-            <strong>{t("alertSince", { code: alert.code, when: formats.relative(alert.since) })}</strong>
+            <strong>{t("alertSince", { code: alert.code, reason: t(`reason_${alert.code}`), when: formats.relative(alert.since) })}</strong>
           </p>
           <p>
             {t("collectorSays")} {/* The collector's own words (English), redacted by the API. */}
