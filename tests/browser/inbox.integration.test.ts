@@ -144,5 +144,20 @@ describe("the service inbox in a real browser, on the demo", () => {
       return answer !== "";
     });
     expect(answer.replace(/\s+/g, " ")).toContain(reply.trim().replace(/\s+/g, " "));
+
+    // Ola takes the reply back: a second click confirms, the shop deletes it, the state says so.
+    const remove = composer.getByRole("button", { name: "Usuń w sklepie", exact: true });
+    await remove.click();
+    await composer.getByRole("button", { name: "Na pewno usunąć w sklepie?", exact: true }).click();
+    await expect.poll(() => composer.locator(".state").textContent(), { timeout: 60_000, message: "the reply's state moving to deleted" }).toMatch(/usunięta/);
+    await waitFor("the reply gone from the shop's page", async () => {
+      for (let strona = 1; strona <= 2; strona++) {
+        await shop.page.goto(`${demo.siteBase}/opinie?strona=${strona}`);
+        const article = shop.page.locator(`article[data-opinia-id="${review.nativeId}"]`);
+        if ((await article.count()) === 1) return (await article.locator(".odpowiedz").count()) === 0;
+      }
+      return false;
+    });
+    ola.expectClean();
   }, 240_000);
 });
