@@ -28,6 +28,10 @@ describe("complaint events", () => {
     expect(findComplaints("czekamy juz miesiac")).toEqual(["long-wait"]);
     expect(findComplaints("Paczka szła dwa tygodnie")).toEqual(["long-wait"]);
     expect(findComplaints("Pobrali pieniądze dwa razy")).toEqual(["charged-unpaid"]);
+    expect(findComplaints("Kolejka na pół godziny, czynna jedna kasa")).toEqual(["long-wait"]);
+    expect(findComplaints("Godzinę w kolejce do okienka")).toEqual(["long-wait"]);
+    // A queue that was not there is no complaint.
+    expect(findComplaints("Kolejki nie było, obsłużono mnie w 5 minut")).toEqual([]);
   });
 
   it("finds the English ones", () => {

@@ -55,6 +55,8 @@ const EVENTS: readonly EventDefinition[] = [
   { kind: "long-wait", groups: ["czekam czekamy", "nadal wciaz dalej ciagle jeszcze"], within: 3 },
   { kind: "long-wait", groups: ["trwala trwalo trwal szla szedl szlo jechala jechal lezala lezal", WEEKS], within: 5 },
   { kind: "long-wait", groups: ["ciagnela ciagnal ciagnelo ciagneli przeciagnel* przeciagala przeciagalo opoznil* opoznion*"], within: 1 },
+  // A queue of half an hour, an hour in the queue (a short wait says "tylko 5 minut" without a queue).
+  { kind: "long-wait", groups: ["kolejka kolejce kolejki kolejke kolejek", "godzine godziny godzin godzina"], within: 4 },
   { kind: "again", groups: ["samo", "znowu znow znowuz ponownie", "to"], within: 3 },
   { kind: "not-received", groups: ["dostalem dostalam dostalismy otrzymalem otrzymalam dotarla dotarlo dotarl doszla doszlo doszedl", "nie"], within: 2 },
   // English
@@ -70,6 +72,7 @@ const EVENTS: readonly EventDefinition[] = [
   { kind: "long-wait", groups: ["waiting waited", DAYS], within: 5 },
   { kind: "long-wait", groups: ["waiting", "still"], within: 2 },
   { kind: "long-wait", groups: ["took", WEEKS], within: 4 },
+  { kind: "long-wait", groups: ["queue queued queuing line", "hour hours"], within: 4 },
   { kind: "again", groups: ["again", "same", "problem issue thing"], within: 4 },
   { kind: "not-received", groups: ["arrived received came delivered", "never"], within: 2 },
 ];

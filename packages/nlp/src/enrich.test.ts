@@ -69,12 +69,33 @@ describe("enrichment of one mention", () => {
     expect(english.enrich({ text: "Super.", langPrior: { langs: ["pl"] } }).lang).toBe("pl");
   });
 
+  it("knows praise worded as the absence of trouble or as beating expectations", () => {
+    for (const text of [
+      "5 gwiazdek, nie mam się do czego przyczepić.",
+      "Zamówienie przyszło szybciej niż się spodziewałem.",
+      "Nareszcie aplikacja, która się nie zawiesza.",
+      "Apka nie zacina się nawet na starym telefonie.",
+      "Jestem pod wrażeniem jakości wykonania.",
+      "Opłaca się, za tę cenę nie znajdziecie nic lepszego.",
+      "Paczka w paczkomacie po 24h, tak trzymać!",
+    ]) {
+      expect(enrichment.enrich({ text }), text).toMatchObject({ lang: "pl", sentiment: { label: "positive", basis: "text" } });
+    }
+    for (const text of ["Totalna klapa.", "Chamska obsługa, ochroniarz chodził za mną krok w krok.", "Paczka przyszła otwarta i pusta.", "Dostałam używany produkt zamiast nowego."]) {
+      expect(enrichment.enrich({ text }), text).toMatchObject({ lang: "pl", sentiment: { label: "negative", basis: "text" } });
+    }
+    expect(enrichment.enrich({ text: "Exceeded my expectations." })).toMatchObject({ lang: "en", sentiment: { label: "positive" } });
+    // Thanks are often sarcastic in a complaint: they do not outweigh it.
+    expect(enrichment.enrich({ text: "Ładowarka zgasła po sekundzie. Tak że bardzo dziękuję za 1 sekundę pracy nowej ładowarki." }).sentiment?.label).not.toBe("positive");
+  });
+
   it("counts complaint events without sentiment words as negative", () => {
     for (const text of [
       "Twoje konto w Allegro zostało zawieszone",
       "Aplikację pobrałem z Google Play i po aktualizacji ciągle się wyłącza",
       "Kurier nawet nie zapukał, zostawił awizo i paczka wróciła do nadawcy",
       "Gazetka obiecywała promocję na masło, a na półce pusto. Znowu to samo.",
+      "Kolejka na pół godziny, czynna jedna kasa.",
     ]) {
       expect(enrichment.enrich({ text })).toMatchObject({ lang: "pl", sentiment: { label: "negative", basis: "text" } });
     }

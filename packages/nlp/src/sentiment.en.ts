@@ -56,6 +56,11 @@ const PHRASES: [string[], number][] = [
   [["no", "problems"], 1.5],
   [["no", "issues"], 1.5],
   [["no", "complaints"], 2],
+  [["exceeded", "my", "expectations"], 2.5],
+  [["exceeded", "expectations"], 2.5],
+  [["above", "and", "beyond"], 2.5],
+  [["never", "arrived"], -2.5],
+  [["do", "not", "buy"], -3],
 ];
 const PHRASE_STARTS = new Map<string, [string[], number][]>();
 for (const phrase of PHRASES) {
