@@ -11,6 +11,7 @@
  *
  * A canary mention of another brand is in the engine from the start: no demo team may ever see it.
  */
+import { readFile, writeFile } from "node:fs/promises";
 import { expect } from "vitest";
 import { createKafka, deleteTopics } from "@odzew/kafka";
 import { topicSpecs } from "@odzew/schema";
@@ -47,6 +48,8 @@ export interface WorkspaceDemo {
   api<T>(team: DemoTeam, path: string, init?: { method?: string; body?: unknown }): Promise<T>;
   /** The team's search, as the API answers it. */
   search(team: DemoTeam, query: string): Promise<{ total: number; items: MentionItem[] }>;
+  /** Rewrites this demo's teams.yaml (the API reloads it within a few seconds; wait on what should change). */
+  editTeams(edit: (yaml: string) => string): Promise<void>;
   /** Publishes a review on the demo shop (it is collected within seconds); returns its native id. */
   publishReview(review: { author: string; title?: string; text: string; rating: number }): Promise<string>;
 }
@@ -149,6 +152,13 @@ export function workspaceDemo(name: string): WorkspaceDemo {
     },
     api,
     search: (team, query) => api(team, `/mentions?${query}`),
+    async editTeams(edit) {
+      const { teamsFile } = started(demo, "editTeams()");
+      const before = await readFile(teamsFile, "utf8");
+      const after = edit(before);
+      if (after === before) throw new Error("editTeams: the edit changed nothing in teams.yaml");
+      await writeFile(teamsFile, after);
+    },
     async publishReview(review) {
       const response = await fetch(`${self.siteBase}/api/reviews`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(review) });
       expect(response.status, "the demo shop takes the review").toBe(201);

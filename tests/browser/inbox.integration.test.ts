@@ -160,4 +160,59 @@ describe("the service inbox in a real browser, on the demo", () => {
     });
     ola.expectClean();
   }, 240_000);
+
+  it("with approval on, a reply waits for a second person: its author cannot approve it, a colleague approves it from his page and it reaches the shop", async () => {
+    const review = await waitFor("Grzegorz's review in the API", async () => (await demo.search("service", "size=100")).items.find((item) => item.author?.name === "Grzegorz Żak"));
+    const approval = async () => (await demo.api<{ approval: boolean }>("service", `/mentions/${review.id}/reply`)).approval;
+    await demo.editTeams((yaml) => yaml.replace("approval: false", "approval: true"));
+    try {
+      await waitFor("the API to reload teams.yaml with approval on", approval, { timeoutMs: 30_000 });
+      const ada = await agent("Ada");
+      const jan = await agent("Jan");
+      const { page } = ada;
+
+      // Ada takes the review and sends a reply of her own words: it waits for approval.
+      await queueItem(page, review.id).locator(".inbox-item-state").click();
+      await page.keyboard.press("c");
+      await expect.poll(() => takenText(page, review.id), { timeout: 30_000 }).toBe("Twoja");
+      await page.keyboard.press("r");
+      const composer = page.locator(".composer");
+      await composer.getByText("Każdą odpowiedź zatwierdza druga osoba.").waitFor({ timeout: 15_000 });
+      const words = "Panie Grzegorzu, przepraszamy za uszkodzoną przesyłkę: wyślemy nowy egzemplarz jeszcze dziś. Ada z księgarni Żuraw";
+      await composer.getByLabel("Treść odpowiedzi").fill(words);
+      await composer.getByRole("button", { name: "Wyślij", exact: true }).click();
+      await expect.poll(() => composer.locator(".state").textContent(), { timeout: 30_000 }).toBe("Odpowiedź (wersja 1): czeka na zatwierdzenie");
+      // She may not approve her own text: the API says so, and nothing is sent.
+      await composer.getByRole("button", { name: "Zatwierdź i wyślij", exact: true }).click();
+      await expect.poll(() => composer.locator('p[data-kind="error"]').textContent().catch(() => ""), { timeout: 15_000 }).toMatch(/^Odmowa: .*awaiting approval by someone other than you/);
+      expect(await composer.locator(".state").textContent()).toBe("Odpowiedź (wersja 1): czeka na zatwierdzenie");
+      const refusal = (problem: { kind: string; text: string }) => problem.text.includes(`/api/v1/mentions/${review.id}/reply`) && problem.text.includes("409");
+      ada.problems.splice(0, ada.problems.length, ...ada.problems.filter((problem) => !refusal(problem)));
+      ada.expectClean();
+
+      // Jan opens the same review: the text awaits approval, and he approves it.
+      await queueItem(jan.page, review.id).locator(".inbox-item-state").click();
+      await jan.page.keyboard.press("Enter");
+      const his = jan.page.locator(".composer");
+      await expect.poll(() => his.locator(".state").textContent(), { timeout: 30_000 }).toBe("Odpowiedź (wersja 1): czeka na zatwierdzenie");
+      await his.getByRole("button", { name: "Zatwierdź i wyślij", exact: true }).click();
+      await expect.poll(() => his.locator(".state").textContent(), { timeout: 60_000 }).toMatch(/^Odpowiedź \(wersja 1\): (wysłana|potwierdzona w źródle)$/);
+      expect(await his.getByText(/^zatwierdzenie: Jan, /).count()).toBe(1);
+      jan.expectClean();
+
+      // The shop shows Ada's words under Grzegorz's review.
+      const shop = await demo.browser.teamPage("shop-approval");
+      await waitFor("the approved reply on the shop's page", async () => {
+        for (let strona = 1; strona <= 2; strona++) {
+          await shop.page.goto(`${demo.siteBase}/opinie?strona=${strona}`);
+          const answer = shop.page.locator(`article[data-opinia-id="${review.nativeId}"] .odpowiedz`);
+          if ((await answer.count()) === 1) return ((await answer.textContent()) ?? "").replace(/\s+/g, " ").includes(words);
+        }
+        return false;
+      });
+    } finally {
+      await demo.editTeams((yaml) => yaml.replace("approval: true", "approval: false"));
+      await waitFor("the API to reload teams.yaml with approval off", async () => !(await approval()), { timeoutMs: 30_000 });
+    }
+  }, 240_000);
 });

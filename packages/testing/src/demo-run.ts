@@ -15,12 +15,14 @@ export interface DemoRun {
   replyToken: string;
   /** A folder of this run's own: its sources file, the run's pid file. */
   dir: string;
+  /** This run's copy of the demo's teams.yaml: a test may change it, and the API reloads it within seconds. */
+  teamsFile: string;
 }
 
 /**
  * The demo's environment for a test that runs `odzew setup` and `odzew run …` as processes: the
- * demo's sources file as shipped, pointed at this test's demo shop and polled every 2 s, the
- * demo's teams, brands and reply templates, random team keys and reply token, free ports, and
+ * demo's sources file as shipped, pointed at this test's demo shop and polled every 2 s, a copy of
+ * the demo's teams (the test's to change), the demo's brands and reply templates, random team keys and reply token, free ports, and
  * consumer groups under the test's prefix.
  */
 export async function demoRun(prefix: string, authorKey: string): Promise<DemoRun> {
@@ -37,13 +39,15 @@ export async function demoRun(prefix: string, authorKey: string): Promise<DemoRu
     join(dir, "sources.yaml"),
     demoSources.replaceAll("http://127.0.0.1:8088/", `${siteBase}/`).replace(/schedule: "[^"]*"/, 'schedule: "*/2 * * * * *"'),
   );
+  const teamsFile = join(dir, "teams.yaml");
+  await writeFile(teamsFile, await readFile(join(REPO_ROOT, "config/demo/teams.yaml"), "utf8"));
   const env: NodeJS.ProcessEnv = {
     KAFKA_BROKERS: stackEnv().brokers.join(","),
     SEARCH_URL: stackEnv().search.url,
     ODZEW_TOPIC_PREFIX: prefix,
     ODZEW_INDEX_PREFIX: prefix,
     ODZEW_SOURCES_FILE: join(dir, "sources.yaml"),
-    ODZEW_TEAMS_FILE: "config/demo/teams.yaml",
+    ODZEW_TEAMS_FILE: teamsFile,
     ODZEW_BRANDS_FILE: "config/demo/brands.yaml",
     ODZEW_REPLIES_FILE: "config/demo/replies.yaml",
     ODZEW_ALERTS_FILE: "config/demo/alerts.yaml",
@@ -65,5 +69,5 @@ export async function demoRun(prefix: string, authorKey: string): Promise<DemoRu
     ODZEW_AUTHOR_KEY: authorKey,
     ODZEW_LEARN_SCHEDULE: "off",
   };
-  return { env, apiBase, siteBase, keys, replyToken, dir };
+  return { env, apiBase, siteBase, keys, replyToken, dir, teamsFile };
 }
