@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { feedSourceSchema, mentionId, rawMentionSchema } from "@odzew/schema";
 import { useFixtureServers, testLogger } from "@odzew/testing";
-import { feedAdapter } from "./feed.source.ts";
+import { feedAdapter, withoutTracking } from "./feed.source.ts";
 import { testPollContext } from "./test-context.ts";
 
 const logger = testLogger("feed-source");
@@ -113,6 +113,61 @@ describe("feed source", () => {
     expect(result.mentions.every((mention) => mention.lang === "pl")).toBe(true);
     expect(result.mentions.find((mention) => mention.nativeId === "forum-konsumenta-p5521")?.author).toEqual({ name: "Bogdan K." });
     for (const mention of result.mentions) rawMentionSchema.parse(mention);
+  });
+
+  it("reads a Medium feed: content:encoded only, the guid's /p/<id> as the id, the link without its ?source= tracking", async () => {
+    const server = await serveFile("medium-rss.xml", "text/xml; charset=UTF-8");
+    const result = await feedAdapter.poll(source(`${server.url}/feed/@pawel.zieba`, { lang: "pl" }), context());
+    expect(result.problems).toEqual([]);
+    const [story] = result.mentions.map((mention) => rawMentionSchema.parse(mention));
+    expect(story).toMatchObject({
+      nativeId: "https://medium.com/p/4f2a9c1b7e3d",
+      url: "https://medium.com/@pawel.zieba/jak-zuraw-zgubil-moja-paczke-4f2a9c1b7e3d",
+      title: "Jak Żuraw zgubił moją paczkę (i jak ją odzyskałem)",
+      text: "Jak Żuraw zgubił moją paczkę\nPaczka utknęła w sortowni na sześć dni.\nDopiero czat z konsultantem pomógł.",
+      author: { name: "Paweł Zięba" },
+      publishedAt: "2026-11-24T21:14:40.000Z", // pubDate, not the later atom:updated
+    });
+  });
+
+  it("reads a Substack feed: the post, not its subtitle, without the subscribe box's call to action", async () => {
+    const server = await serveFile("substack-rss.xml", "application/xml; charset=utf-8");
+    const result = await feedAdapter.poll(source(`${server.url}/feed`), context());
+    expect(result.problems).toEqual([]);
+    const [post] = result.mentions.map((mention) => rawMentionSchema.parse(mention));
+    expect(post).toMatchObject({
+      nativeId: "https://koszyktygodnia.substack.com/p/47-zuraw-tnie-ceny",
+      url: "https://koszyktygodnia.substack.com/p/47-zuraw-tnie-ceny",
+      title: "#47: Żuraw tnie ceny, ale czy dowozi?",
+      text: "Trzy zamówienia, trzy różne terminy.\nNajszybciej dotarła paczka z Łodzi.",
+      author: { name: "Ewa Lis" },
+      lang: "pl",
+      publishedAt: "2026-11-25T06:00:31.000Z",
+    });
+  });
+
+  it("reads a Discourse forum feed without the lines Discourse adds under each topic, in whatever language", async () => {
+    const server = await serveFile("discourse-latest-rss.xml");
+    const result = await feedAdapter.poll(source(`${server.url}/latest.rss`, { lang: "pl" }), context());
+    expect(result.problems).toEqual([]);
+    const [topic] = result.mentions.map((mention) => rawMentionSchema.parse(mention));
+    expect(topic).toMatchObject({
+      nativeId: "forum-konsumenta.example.pl-topic-4512",
+      url: "https://forum-konsumenta.example.pl/t/zuraw-paczka-uszkodzona-reklamacja-odrzucona/4512",
+      title: "Żuraw – paczka uszkodzona, reklamacja odrzucona",
+      // Not "3 posty - 3 uczestników" nor "Przeczytaj cały temat"; a link of the author's own stays.
+      text: "Kurier zostawił karton z wgniecionym rogiem, czajnik pęknięty.\nŻuraw odrzucił reklamację, bo „nie spisano protokołu”.\nCzy ktoś miał podobnie? Więcej w wątku o protokołach.",
+      author: { name: "kasia_z_lodzi" },
+      publishedAt: "2026-11-24T18:05:41.000Z",
+    });
+  });
+
+  it("shows links without feed campaign parameters, and keeps every other parameter", () => {
+    expect(withoutTracking("https://blog.example.pl/wpis?id=5&utm_source=rss&utm_medium=rss&utm_campaign=wpis")).toBe("https://blog.example.pl/wpis?id=5");
+    expect(withoutTracking("https://medium.com/@a/b-1f2e?source=rss-3c1f0a2b9d7e------2")).toBe("https://medium.com/@a/b-1f2e");
+    // A site's own "source" parameter is part of its address.
+    expect(withoutTracking("https://forum.example.pl/t/5?source=mobile")).toBe("https://forum.example.pl/t/5?source=mobile");
+    expect(withoutTracking("https://blog.example.pl/wpis/")).toBe("https://blog.example.pl/wpis/");
   });
 
   it("gives an item with neither guid nor link a stable id from its title and date", async () => {

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import type { Cheerio, CheerioAPI } from "cheerio";
+import type { AnyNode } from "domhandler";
 import { parseFeed } from "@rowanmanning/feed-parser";
 import { OdzewError, redactUrl } from "@odzew/core";
 import { MENTION_SCHEMA_VERSION, mentionId, type FeedSourceConfig, type RawMention } from "@odzew/schema";
@@ -64,6 +66,7 @@ function readItem(
 ): RawMention | { problem: string } {
   const title = item.title ? htmlToText(item.title) : "";
   const link = item.url ? resolveUrl(item.url, feedUrl) : undefined;
+  const shownLink = link ? withoutTracking(link) : undefined;
   const date = item.published ?? item.updated;
   const label = item.id ?? link ?? (title ? `"${title.slice(0, 80)}"` : `#${index + 1}`);
   // Never invent a date: an undated item cannot be placed in time, so it is reported.
@@ -75,7 +78,7 @@ function readItem(
 
   const body = item.content ?? item.description;
   // An item with only a title (some forums, link blogs) keeps the title as its text.
-  const text = (body ? htmlToText(body) : "") || title;
+  const text = (body ? htmlToText(body, link) : "") || title;
   const author = item.authors.map((entry) => entry.name?.trim()).find((name) => name);
 
   return {
@@ -83,7 +86,7 @@ function readItem(
     id: mentionId(source.id, nativeId),
     source: { id: source.id, type: "feed" },
     nativeId,
-    ...(link ? { url: link } : {}),
+    ...(shownLink ? { url: shownLink } : {}),
     ...(author ? { author: { name: cleanText(author).slice(0, 500) } } : {}),
     ...(title ? { title: title.slice(0, 2_000) } : {}),
     text: text.slice(0, MAX_TEXT),
@@ -96,13 +99,75 @@ function readItem(
 
 const BLOCKS = "p, div, br, li, tr, h1, h2, h3, h4, h5, h6, blockquote, pre, section, article, header, footer, figure, table";
 
-/** HTML (as feed descriptions carry it) → plain text: scripts and styles removed, entities decoded, blocks on their own lines. */
-export function htmlToText(html: string): string {
+/**
+ * What a blog platform writes into a post's feed content that is not the post: forms, and
+ * Substack's subscribe box (`div.subscription-widget-wrap-editor`, "SubscribeWidgetToDOM") and
+ * subscribe/share buttons (`p.button-wrapper`, "ButtonCreateButton").
+ */
+const PLATFORM_CHROME = [
+  "form",
+  ".subscription-widget-wrap",
+  ".subscription-widget-wrap-editor",
+  "[data-component-name='SubscribeWidgetToDOM']",
+  "[data-component-name='ButtonCreateButton']",
+].join(", ");
+
+/**
+ * HTML (as feed descriptions carry it) → plain text: scripts, styles and platform chrome removed,
+ * entities decoded, blocks on their own lines. `itemLink` is the item's own link, for the
+ * generated lines some platforms end an item with (see `dropGeneratedFooter`).
+ */
+export function htmlToText(html: string, itemLink?: string): string {
   if (!/[<&]/.test(html)) return cleanText(html);
   if (htmlDepth(html) > MAX_HTML_DEPTH) return cleanText(roughText(html));
   const $ = loadHtml(html);
+  $(PLATFORM_CHROME).remove();
+  if (itemLink) dropGeneratedFooter($, itemLink);
   $(BLOCKS).after("\n");
   return cleanText($.root().text());
+}
+
+/**
+ * Discourse ends every topic in its feeds with two lines of its own, translated on a localised
+ * forum: `<p><small>3 posts - 2 participants</small></p>` and `<p><a href="<the topic>">Read full
+ * topic</a></p>`. They are found by their shape, never by their words: the last paragraph being
+ * nothing but a link to the item itself, and before it a paragraph of nothing but `<small>`.
+ */
+function dropGeneratedFooter($: CheerioAPI, itemLink: string): void {
+  const last = $("body").children().last();
+  if (!last.is("p") || !onlyChild($, last, "a")) return;
+  const href = last.children("a").attr("href");
+  if (!href || !sameLink(href, itemLink)) return;
+  const before = last.prev();
+  last.remove();
+  if (before.is("p") && onlyChild($, before, "small")) before.remove();
+}
+
+/** The element holds one child element of that kind and no text of its own. */
+function onlyChild($: CheerioAPI, element: Cheerio<AnyNode>, tag: string): boolean {
+  const children = element.children();
+  if (children.length !== 1 || !children.is(tag)) return false;
+  return element.contents().toArray().every((node) => node === children.get(0) || (node.type === "text" && $(node).text().trim() === ""));
+}
+
+function sameLink(href: string, itemLink: string): boolean {
+  const resolved = resolveUrl(href, itemLink);
+  const strip = (url: string) => url.replace(/\/+$/, "");
+  return resolved !== undefined && strip(resolved) === strip(itemLink);
+}
+
+/**
+ * A post's link as a reader would share it: without the campaign parameters feeds add to every
+ * link (`utm_*`, and Medium's `?source=rss-<user>------2`). Only the shown URL is cleaned; an
+ * item's id never changes with it.
+ */
+export function withoutTracking(link: string): string {
+  const url = new URL(link);
+  const names = [...url.searchParams.keys()];
+  const tracking = names.filter((name) => /^utm_/i.test(name) || (name === "source" && /^rss[-_]/i.test(url.searchParams.get(name) ?? "")));
+  if (tracking.length === 0) return link;
+  for (const name of tracking) url.searchParams.delete(name);
+  return url.toString();
 }
 
 /** "pl-PL", "PL", "pl_pl" → "pl"; anything that is not a language tag → undefined. */

@@ -55,7 +55,7 @@ describe("trustpilot source", () => {
     expect(result).toMatchObject({ pages: 2, requests: 2, parsed: 5, problems: [], stoppedBy: "last-page" });
     // Asked newest first: Trustpilot's default order is "most relevant". Page 2 through the
     // data route of the build page 1 named.
-    expect(server.requests.map((request) => request.path)).toEqual(["/review/zuraw.pl?sort=recency", `${DATA_PATH}?sort=recency&page=2`]);
+    expect(server.requests.map((request) => request.path)).toEqual(["/review/zuraw.pl?sort=recency&languages=all", `${DATA_PATH}?sort=recency&languages=all&page=2`]);
     expect(result.mentions.map((mention) => mention.nativeId)).toEqual(ORDER);
     for (const mention of result.mentions) expect(rawMentionSchema.parse(mention)).toEqual(mention);
 
@@ -89,6 +89,35 @@ describe("trustpilot source", () => {
     const server = await serve(company({ "1": "page-2.html" }));
     await trustpilotAdapter.poll(source(`${server.url}/review/zuraw.pl?languages=all&sort=recency`), context());
     expect(server.requests.map((request) => request.path)).toEqual(["/review/zuraw.pl?languages=all&sort=recency"]);
+  });
+
+  it("asks for the reviews in every language, not only the ones in the country site's own", async () => {
+    // pl.trustpilot.com can show only the Polish reviews unless asked for all: scrapers of it add
+    // `?languages=all` (e.g. an Apify client's companyDomain "<domain>?languages=all", a PHP
+    // reader of fr.trustpilot.com/review/<domain>?languages=all; code indexed 2024–2026), and the
+    // page data names the filter in `filters.selected.languages`. This server filters like that.
+    const server = await serve((request, response) => {
+      const url = new URL(request.path, "http://fixture");
+      if (url.pathname !== "/review/zuraw.pl" || url.searchParams.has("page")) return response.writeHead(404).end();
+      const languages = url.searchParams.get("languages") ?? "pl";
+      const html = fixture("page-1.html").replace(/(<script id="__NEXT_DATA__" type="application\/json">)([\s\S]*?)(<\/script>)/, (_match, open: string, json: string, close: string) => {
+        const data = JSON.parse(json) as { props: { pageProps: { reviews: { language: string }[]; filters: { selected: { languages: string }; pagination: { totalPages: number } } } } };
+        const pageProps = data.props.pageProps;
+        if (languages !== "all") pageProps.reviews = pageProps.reviews.filter((review) => review.language === languages);
+        pageProps.filters.selected.languages = languages;
+        pageProps.filters.pagination.totalPages = 1;
+        return `${open}${JSON.stringify(data)}${close}`;
+      });
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
+    });
+    const result = await trustpilotAdapter.poll(source(`${server.url}/review/zuraw.pl`), context());
+    expect(server.requests.map((request) => request.path)).toEqual(["/review/zuraw.pl?sort=recency&languages=all"]);
+    // The English review of a customer from the UK is heard too.
+    expect(result.mentions.map((mention) => [mention.nativeId, mention.lang])).toEqual([
+      [ORDER[0], "pl"],
+      [ORDER[1], "pl"],
+      [ORDER[2], "en"],
+    ]);
   });
 
   it("stops at the first review it has seen, after one request", async () => {
@@ -134,7 +163,7 @@ describe("trustpilot source", () => {
       name: "OdzewError",
       code: "SOURCE_PARSE",
       retryable: true,
-      message: expect.stringMatching(/\/review\/zuraw\.pl\?sort=recency: the page's __NEXT_DATA__ is not valid JSON/),
+      message: expect.stringMatching(/\/review\/zuraw\.pl\?sort=recency&languages=all: the page's __NEXT_DATA__ is not valid JSON/),
     });
   });
 
@@ -194,7 +223,7 @@ describe("trustpilot source", () => {
       const routed = await trustpilotAdapter.poll(source(`${captured.url}/review/zuraw.pl`), context());
       const paged = await trustpilotAdapter.poll(source(`${fromPages.url}/review/zuraw.pl`), context());
 
-      expect(paths(captured)).toEqual(["/review/zuraw.pl?sort=recency", `${DATA_PATH}?sort=recency&page=2`]);
+      expect(paths(captured)).toEqual(["/review/zuraw.pl?sort=recency&languages=all", `${DATA_PATH}?sort=recency&languages=all&page=2`]);
       expect(routed.mentions.map((mention) => mention.nativeId)).toEqual(ORDER);
       const origin = (url: string) => url.replaceAll(captured.url, "ORIGIN").replaceAll(fromPages.url, "ORIGIN");
       expect(JSON.parse(origin(JSON.stringify(routed.mentions)))).toEqual(JSON.parse(origin(JSON.stringify(paged.mentions))));
@@ -207,7 +236,7 @@ describe("trustpilot source", () => {
       const second = await trustpilotAdapter.poll(tp, context({ mode: "incremental", seen: new Set([ORDER[0]!]) }));
 
       expect(second).toMatchObject({ mentions: [], stoppedBy: "seen", requests: 1 });
-      expect(paths(server).slice(2)).toEqual([`${DATA_PATH}?sort=recency`]);
+      expect(paths(server).slice(2)).toEqual([`${DATA_PATH}?sort=recency&languages=all`]);
     });
 
     it("takes a 404 on the route for a new build: reads the page once and goes on with the new build id", async () => {
@@ -221,9 +250,9 @@ describe("trustpilot source", () => {
       expect(result.mentions.map((mention) => mention.nativeId)).toEqual(ORDER);
       expect(result.requests).toBe(3);
       expect(paths(server).slice(2)).toEqual([
-        `${DATA_PATH}?sort=recency`,
-        "/review/zuraw.pl?sort=recency",
-        "/_next/data/categoriespages-consumersite-2026.11.4/pl-PL/review/zuraw.pl.json?sort=recency&page=2",
+        `${DATA_PATH}?sort=recency&languages=all`,
+        "/review/zuraw.pl?sort=recency&languages=all",
+        "/_next/data/categoriespages-consumersite-2026.11.4/pl-PL/review/zuraw.pl.json?sort=recency&languages=all&page=2",
       ]);
     });
 
@@ -237,11 +266,11 @@ describe("trustpilot source", () => {
       expect(first.mentions.map((mention) => mention.nativeId)).toEqual(ORDER);
       expect(second.mentions.map((mention) => mention.nativeId)).toEqual(ORDER);
       expect(paths(server)).toEqual([
-        "/review/zuraw.pl?sort=recency",
-        `${DATA_PATH}?sort=recency&page=2`,
-        "/review/zuraw.pl?sort=recency&page=2",
-        "/review/zuraw.pl?sort=recency",
-        "/review/zuraw.pl?sort=recency&page=2",
+        "/review/zuraw.pl?sort=recency&languages=all",
+        `${DATA_PATH}?sort=recency&languages=all&page=2`,
+        "/review/zuraw.pl?sort=recency&languages=all&page=2",
+        "/review/zuraw.pl?sort=recency&languages=all",
+        "/review/zuraw.pl?sort=recency&languages=all&page=2",
       ]);
     });
 
@@ -250,7 +279,7 @@ describe("trustpilot source", () => {
       const server = await serve(deployed({ id: BUILD }, { data: () => wall }));
       const tp = source(`${server.url}/review/zuraw.pl`);
       await expect(trustpilotAdapter.poll(tp, context())).rejects.toMatchObject({ code: "SOURCE_HTTP", context: { status: 403, botWall: { vendor: "Cloudflare" } } });
-      expect(paths(server)).toEqual(["/review/zuraw.pl?sort=recency", `${DATA_PATH}?sort=recency&page=2`]);
+      expect(paths(server)).toEqual(["/review/zuraw.pl?sort=recency&languages=all", `${DATA_PATH}?sort=recency&languages=all&page=2`]);
     });
   });
 });

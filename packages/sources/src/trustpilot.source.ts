@@ -27,7 +27,10 @@ const MAX_TEXT = 100_000;
  * rate limit or a server error on the route fails the poll as it would on the page.
  *
  * Trustpilot lists "most relevant" first unless asked otherwise, and an incremental poll needs
- * newest first: a URL without a `sort` is read with `sort=recency`.
+ * newest first: a URL without a `sort` is read with `sort=recency`. A country's site can list
+ * only the reviews in its language unless asked for all (`languages=all`, as scrapers of it ask,
+ * and `filters.selected.languages` in the page data says which are shown): a URL without a
+ * `languages` filter is read with `languages=all`.
  *
  * A page without `__NEXT_DATA__`, or whose data has no reviews list, is read as zero reviews with
  * a problem that says so (the collector alerts on a page where every item was unreadable); data
@@ -128,6 +131,9 @@ function firstPage(configured: string): string {
   const url = new URL(configured);
   url.hash = "";
   if (!url.searchParams.has("sort")) url.searchParams.set("sort", "recency");
+  // A country's site (pl.trustpilot.com) may list only the reviews in its own language; a brand
+  // hears every customer, so unless the URL filters languages itself, all of them.
+  if (!url.searchParams.has("languages")) url.searchParams.set("languages", "all");
   return url.toString();
 }
 
