@@ -183,6 +183,27 @@ describe("app store source", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("reads the other countries when one storefront does not sell the app (404), says which, and fails only when every storefront refuses", async () => {
+    const notSold: FixtureHandler = (request, response) => {
+      if (request.path.startsWith("/de/")) return response.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
+      return feedServer(FULL)(request, response);
+    };
+    const server = await serve(notSold);
+    const result = await appStoreAdapter.poll(source(server.url, { countries: ["de", "pl", "gb"] }), context());
+    expect(result.mentions).toHaveLength(8);
+    expect(result.problems).toEqual([
+      {
+        page: `${server.url}/de/rss/customerreviews/page=1/id=${APP_ID}/sortby=mostrecent/json`,
+        reason: 'the DE storefront refused the app\'s reviews (HTTP 404): the app may not be sold there; remove "de" from countries if it never is',
+      },
+    ]);
+    // Its lane is accounted for, so a catch-up it had is not dropped.
+    expect(result.lanes?.map((lane) => lane.lane.split("/")[3])).toEqual(["de", "pl", "gb"]);
+
+    const nowhere = await serve((_request, response) => response.writeHead(404).end("Not Found"));
+    await expect(appStoreAdapter.poll(source(nowhere.url, { countries: ["de", "at"] }), context())).rejects.toMatchObject({ code: "SOURCE_HTTP", message: expect.stringContaining("HTTP 404") });
+  });
+
   it("fails a 403 at once with an error that says so", async () => {
     const server = await serve((_request, response) => response.writeHead(403).end("Forbidden"));
     await expect(appStoreAdapter.poll(source(server.url, { countries: ["pl", "gb"] }), context())).rejects.toMatchObject({

@@ -13,27 +13,56 @@ const MAX_TEXT = 100_000;
  * another. The feed is Atom turned into JSON: every scalar sits in `{label}`, a lone entry is
  * an object rather than a one-item array, an empty page has no `entry` key, and in the old
  * format the first entry of page 1 describes the app itself.
+ *
+ * A storefront that refuses the app's feed for good (400, 404, 410: the app is not sold in that
+ * country) is a problem of that country only: the other countries are read, the poll says which
+ * storefront refused and why, and its catch-up, if any, is kept. Only when every storefront
+ * refuses does the poll fail. Refusals that pass or concern the collector (403, 429, 5xx) still
+ * fail the poll.
  */
 export const appStoreAdapter: SourceAdapter<AppStoreSourceConfig> = {
   type: "app-store",
   async poll(source, context) {
     const collectedAt = context.now.toISOString();
     const result: PollResult = { mentions: [], requests: 0, pages: 0, parsed: 0, problems: [], stoppedBy: "last-page" };
+    const refused: unknown[] = [];
     for (const country of source.countries) {
-      await paginate(
-        source,
-        context,
-        feedUrl(source, country, 1),
-        async (url): Promise<Page> => {
-          const fetched = await context.http.get(url, context.signal);
-          return readFeedPage(source, country, fetched.url, fetched.text, collectedAt);
-        },
-        result,
-      );
+      const first = feedUrl(source, country, 1);
+      try {
+        await paginate(
+          source,
+          context,
+          first,
+          async (url): Promise<Page> => {
+            const fetched = await context.http.get(url, context.signal);
+            return readFeedPage(source, country, fetched.url, fetched.text, collectedAt);
+          },
+          result,
+        );
+      } catch (error) {
+        const status = storefrontRefusal(error);
+        if (status === undefined) throw error;
+        refused.push(error);
+        result.requests += 1;
+        result.problems.push({
+          page: first,
+          reason: `the ${country.toUpperCase()} storefront refused the app's reviews (HTTP ${status}): the app may not be sold there; remove "${country}" from countries if it never is`,
+        });
+        // Nothing read from this lane: a catch-up it had stays for the next poll.
+        (result.lanes ??= []).push({ lane: first, head: { stoppedBy: "last-page" } });
+      }
     }
+    if (refused.length === source.countries.length) throw refused[0];
     return result;
   },
 };
+
+/** The status of a storefront's lasting refusal of the feed (400, 404, 410), else undefined. */
+function storefrontRefusal(error: unknown): number | undefined {
+  if (!(error instanceof OdzewError) || error.code !== "SOURCE_HTTP" || error.retryable) return undefined;
+  const status = error.context.status;
+  return status === 400 || status === 404 || status === 410 ? status : undefined;
+}
 
 function feedUrl(source: AppStoreSourceConfig, country: string, page: number): string {
   const base = source.baseUrl.replace(/\/+$/, "");
