@@ -81,12 +81,32 @@ describe("enrichment of one mention", () => {
     ]) {
       expect(enrichment.enrich({ text }), text).toMatchObject({ lang: "pl", sentiment: { label: "positive", basis: "text" } });
     }
-    for (const text of ["Totalna klapa.", "Chamska obsługa, ochroniarz chodził za mną krok w krok.", "Paczka przyszła otwarta i pusta.", "Dostałam używany produkt zamiast nowego."]) {
+    for (const text of [
+      "Totalna klapa.",
+      "Chamska obsługa, ochroniarz chodził za mną krok w krok.",
+      "Paczka przyszła otwarta i pusta.",
+      "Dostałam używany produkt zamiast nowego.",
+      "Do bani",
+      "Zero pomocy",
+      "Wolno działa",
+      "Zawiesza się",
+      "Apka muli",
+    ]) {
       expect(enrichment.enrich({ text }), text).toMatchObject({ lang: "pl", sentiment: { label: "negative", basis: "text" } });
     }
     expect(enrichment.enrich({ text: "Exceeded my expectations." })).toMatchObject({ lang: "en", sentiment: { label: "positive" } });
     // Thanks are often sarcastic in a complaint: they do not outweigh it.
     expect(enrichment.enrich({ text: "Ładowarka zgasła po sekundzie. Tak że bardzo dziękuję za 1 sekundę pracy nowej ładowarki." }).sentiment?.label).not.toBe("positive");
+  });
+
+  it("reads a text of symbols alone, in no language: emoji, emoticons and a score written out", () => {
+    for (const [text, label] of [["👍", "positive"], ["😡😡😡", "negative"], ["5/5", "positive"], ["9/10!", "positive"], ["2/10", "negative"], ["5 / 10", "neutral"]] as const) {
+      expect(enrichment.enrich({ text }), text).toMatchObject({ lang: "und", sentiment: { label, model: "symbols-1", basis: "text" } });
+    }
+    // Nothing said: no label guessed.
+    expect(enrichment.enrich({ text: "..." }).sentiment).toMatchObject({ label: "neutral", model: "none-und" });
+    // Stars, when there are any, are the evidence for a review without words.
+    expect(enrichment.enrich({ text: "👍", rating: 2 }).sentiment).toMatchObject({ label: "negative", model: "stars" });
   });
 
   it("counts complaint events without sentiment words as negative", () => {

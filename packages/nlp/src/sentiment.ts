@@ -46,7 +46,7 @@ export const LEXICON_SCORER: PolishScorer = { score: scorePolish, range: LEXICON
  * none. The scorers count complaint events (complaints.ts) as evidence.
  */
 export function textSentiment(text: string, lang: string, polish: PolishScorer = LEXICON_SCORER): Sentiment {
-  if (lang !== "pl" && lang !== "en") return { label: "neutral", score: 0, model: `none-${lang}`, basis: "text" };
+  if (lang !== "pl" && lang !== "en") return (!HAS_LETTER.test(text) && symbolSentiment(text)) || { label: "neutral", score: 0, model: `none-${lang}`, basis: "text" };
   const { score, model } = lang === "pl" ? polish.score(text) : scoreEnglish(text);
   const range = lang === "pl" ? polish.range : ENGLISH_RANGE;
   return { label: labelIn(range, score), score, model, basis: "text" };
@@ -83,6 +83,32 @@ export class TextReading {
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
+const HAS_LETTER = /\p{L}/u;
+/** "5/5", "9/10", "4,5 / 5": a score written out, alone. */
+const WRITTEN_SCORE = /^\s*(\d{1,2}(?:[.,]\d)?)\s*\/\s*(5|10)\s*[!.]*\s*$/u;
+
+/** The model id of a text of symbols alone: emoji, emoticons or a written score, in any language. */
+export const SYMBOLS_MODEL = "symbols-1";
+
+/**
+ * A text without a single letter has no language, but "👍", "😡😡" or "5/5" still say something:
+ * emoji and emoticons weigh as in the Polish lexicon (they are the same in every language), a
+ * score written out as the share of its scale (7/10 and above positive, 4/10 and below negative).
+ * Undefined when the symbols say nothing.
+ */
+function symbolSentiment(text: string): Sentiment | undefined {
+  const written = WRITTEN_SCORE.exec(text);
+  if (written) {
+    const share = Number((written[1] ?? "").replace(",", ".")) / Number(written[2]);
+    if (!(share >= 0 && share <= 1)) return undefined;
+    const score = round(share * 2 - 1);
+    return { label: share >= 0.7 ? "positive" : share <= 0.4 ? "negative" : "neutral", score, model: SYMBOLS_MODEL, basis: "text" };
+  }
+  const { score } = scorePolish(text);
+  if (score === 0) return undefined;
+  return { label: labelIn(NEUTRAL_RANGE, score), score, model: SYMBOLS_MODEL, basis: "text" };
+}
+
 export interface SentimentDecision {
   sentiment: Sentiment;
   /** The text clearly contradicts the stars, and won. */
@@ -98,7 +124,6 @@ function starScore(rating: number): number {
   return Math.round(((rating - 3) / 2) * 100) / 100;
 }
 
-const HAS_LETTER = /\p{L}/u;
 
 /**
  * The label a mention gets from its text and (when it has one) its rating; see the module comment.
