@@ -540,15 +540,29 @@ interface SampleParams {
   to: string;
 }
 
-/** A stratum's key in words: a topic by its label. */
-const stratumWords = (key: Record<string, string>, topicLabel: (id: string) => string) =>
-  Object.entries(key)
-    .map(([field, value]) => `${field}=${field === "topic" ? topicLabel(value) : value}`)
-    .join(", ");
+/** A stratum's key in words of the reader's language: "temat: Dostawa, wydźwięk: negatywny". */
+function useStratumWords(): (key: Record<string, string>) => string {
+  const t = useInsightsStrings();
+  const topicLabel = useTopicLabel();
+  const formats = useFormats();
+  const languages = useMemo(() => new Intl.DisplayNames([formats.locale], { type: "language" }), [formats.locale]);
+  const valueWords = (field: string, value: string): string => {
+    if (field === "topic") return topicLabel(value);
+    const sentiment = SENTIMENTS.find((label) => label === value);
+    if (field === "sentiment" && sentiment) return t(sentiment);
+    if (field === "lang" && /^[a-z]{2,3}$/.test(value)) return languages.of(value) ?? value;
+    return value;
+  };
+  const fieldWords = (field: string): string => (field === "topic" || field === "sentiment" || field === "lang" ? t(`strata_${field}`) : field);
+  return (key) =>
+    Object.entries(key)
+      .map(([field, value]) => `${fieldWords(field)}: ${valueWords(field, value)}`)
+      .join(", ");
+}
 
 function SampleResults({ params, teamId, canExport }: { params: SampleParams; teamId: string; canExport: boolean }) {
   const t = useInsightsStrings();
-  const topicLabel = useTopicLabel();
+  const stratumWords = useStratumWords();
   const formats = useFormats();
   const [exportNote, setExportNote] = useState<{ text: string; error?: boolean } | undefined>(undefined);
   const [exporting, setExporting] = useState(false);
@@ -614,8 +628,8 @@ function SampleResults({ params, teamId, canExport }: { params: SampleParams; te
                     </thead>
                     <tbody>
                       {sample.strata.map((stratum) => (
-                        <tr key={stratumWords(stratum.key, String)}>
-                          <th scope="row">{stratumWords(stratum.key, topicLabel)}</th>
+                        <tr key={JSON.stringify(stratum.key)}>
+                          <th scope="row">{stratumWords(stratum.key)}</th>
                           <td class="num">{formats.number(stratum.count)}</td>
                           <td class="num">{formats.number(stratum.allocated)}</td>
                           <td class="num">{formats.number(stratum.drawn)}</td>
@@ -629,7 +643,7 @@ function SampleResults({ params, teamId, canExport }: { params: SampleParams; te
                 {sample.items.map(({ stratum, ...mention }) => (
                   <li key={mention.id}>
                     <MentionCard mention={mention}>
-                      {Object.keys(stratum).length > 0 && <p class="muted small stratum">{t("inStratum", { stratum: stratumWords(stratum, topicLabel) })}</p>}
+                      {Object.keys(stratum).length > 0 && <p class="muted small stratum">{t("inStratum", { stratum: stratumWords(stratum) })}</p>}
                     </MentionCard>
                   </li>
                 ))}
