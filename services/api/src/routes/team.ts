@@ -7,8 +7,7 @@ export const teamRoutes: RouteModule = (route, deps) => {
   route({ method: "GET", path: "/me", summary: "The team this key belongs to: slice, view, actions, its brands' names and the topics' labels", response: meResponseSchema }, async ({ team }) => {
     const names = deps.brandNames();
     const brands = (team.slice.brands?.length ? team.slice.brands : [...names.keys()]).map((id) => ({ id, name: names.get(id) ?? id }));
-    const topics = deps.topicLabels().map(({ id, label }) => ({ id, label }));
-    return { team: { id: team.id, name: team.name, view: team.view, actions: team.actions, slice: team.slice, hide: team.hide, brands, replies: { slaHours: team.replies.slaHours }, topics } };
+    return { team: { id: team.id, name: team.name, view: team.view, actions: team.actions, slice: team.slice, hide: team.hide, brands, replies: { slaHours: team.replies.slaHours }, topics: [...deps.topicLabels()] } };
   });
 
   route(
